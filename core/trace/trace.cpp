@@ -1,0 +1,147 @@
+// Trace store: chunked events, a byte arena and interned lanes behind one producer mutex.
+#include "trace/trace.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace wirestep::trace {
+
+Trace::Trace(TraceLimits limits)
+    : limits_(limits),
+      epoch_(std::chrono::steady_clock::now()),
+      lane_names_(std::make_unique<std::array<std::string, kMaxLanes>>()) {
+  chunk_capacity_ = limits_.max_events / kChunkEvents + 1;
+  chunks_ = std::make_unique<Event*[]>(chunk_capacity_);
+}
+
+Trace::~Trace() = default;
+
+std::int64_t Trace::now_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                              epoch_)
+      .count();
+}
+
+LaneId Trace::lane(std::string_view name) {
+  std::lock_guard lock(append_mutex_);
+  const std::size_t count = lane_count_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < count; ++i) {
+    if ((*lane_names_)[i] == name) return static_cast<LaneId>(i);
+  }
+  if (count == kMaxLanes) {
+    // Past thousands of actors the ladder cannot show them apart anyway: share the last lane.
+    return static_cast<LaneId>(kMaxLanes - 1);
+  }
+  (*lane_names_)[count] = std::string(name);
+  lane_count_.store(count + 1, std::memory_order_release);
+  return static_cast<LaneId>(count);
+}
+
+std::string_view Trace::lane_name(LaneId id) const {
+  if (id >= lane_count()) return id == kNoLane ? std::string_view{} : std::string_view{"?"};
+  return (*lane_names_)[id];
+}
+
+FlowId Trace::new_flow() {
+  std::lock_guard lock(append_mutex_);
+  return next_flow_++;
+}
+
+std::uint64_t Trace::append(Event event, std::span<const std::byte> payload) {
+  std::lock_guard lock(append_mutex_);
+  // The clock is read under the lock so that seq order and time order always agree.
+  event.t_ns = std::max(now_ns(), last_t_ns_);
+  return append_locked(event, payload);
+}
+
+std::uint64_t Trace::append_recorded(Event event, std::span<const std::byte> payload) {
+  std::lock_guard lock(append_mutex_);
+  event.t_ns = std::max(event.t_ns, last_t_ns_);
+  if (event.flow >= next_flow_) next_flow_ = event.flow + 1;
+  return append_locked(event, payload);
+}
+
+std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payload) {
+  const std::size_t index = published_.load(std::memory_order_relaxed);
+  if (index >= limits_.max_events) {
+    dropped_events_.fetch_add(1, std::memory_order_relaxed);
+    return kNoSeq;
+  }
+  const std::size_t chunk = index / kChunkEvents;
+  if (index % kChunkEvents == 0) {
+    chunk_owner_.push_back(std::make_unique<Event[]>(kChunkEvents));
+    chunks_[chunk] = chunk_owner_.back().get();
+  }
+  event.seq = index;
+  event.payload_size = static_cast<std::uint32_t>(payload.size());
+  event.payload = store_payload(payload);
+  last_t_ns_ = event.t_ns;
+  chunks_[chunk][index % kChunkEvents] = event;
+  // seq_cst store and load pair with wait_for_more() so a sleeping reader is never missed.
+  published_.store(index + 1, std::memory_order_seq_cst);
+  if (waiters_.load(std::memory_order_seq_cst) > 0) {
+    std::lock_guard wake(wait_mutex_);
+    wait_cv_.notify_all();
+  }
+  return index;
+}
+
+Bytes Trace::store_payload(std::span<const std::byte> payload) {
+  if (payload.empty()) return {};
+  if (!limits_.keep_payload) return {};
+  const std::size_t used = arena_used_.load(std::memory_order_relaxed);
+  const std::size_t room = limits_.max_payload_bytes > used ? limits_.max_payload_bytes - used : 0;
+  const std::size_t keep = std::min(room, payload.size());
+  if (keep < payload.size()) {
+    dropped_payload_bytes_.fetch_add(payload.size() - keep, std::memory_order_relaxed);
+  }
+  if (keep == 0) return {};
+  if (keep > arena_left_) {
+    if (keep >= kArenaBlock / 4) {
+      // A large payload gets a block of its own so small ones keep filling the current block.
+      arena_blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(keep));
+      std::byte* dst = arena_blocks_.back().get();
+      std::memcpy(dst, payload.data(), keep);
+      arena_used_.fetch_add(keep, std::memory_order_relaxed);
+      return Bytes{dst, static_cast<std::uint32_t>(keep)};
+    }
+    arena_blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kArenaBlock));
+    arena_cursor_ = arena_blocks_.back().get();
+    arena_left_ = kArenaBlock;
+  }
+  std::byte* dst = arena_cursor_;
+  std::memcpy(dst, payload.data(), keep);
+  arena_cursor_ += keep;
+  arena_left_ -= keep;
+  arena_used_.fetch_add(keep, std::memory_order_relaxed);
+  return Bytes{dst, static_cast<std::uint32_t>(keep)};
+}
+
+std::size_t Trace::lower_bound_time(std::int64_t t_ns) const {
+  std::size_t lo = 0;
+  std::size_t hi = size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if ((*this)[mid].t_ns < t_ns) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+std::size_t Trace::wait_for_more(std::size_t known, std::chrono::milliseconds timeout) const {
+  if (size() > known) return size();
+  waiters_.fetch_add(1, std::memory_order_seq_cst);
+  {
+    std::unique_lock lock(wait_mutex_);
+    wait_cv_.wait_for(lock, timeout,
+                      [&] { return published_.load(std::memory_order_seq_cst) > known; });
+  }
+  waiters_.fetch_sub(1, std::memory_order_seq_cst);
+  return size();
+}
+
+}  // namespace wirestep::trace

@@ -1,0 +1,108 @@
+// The session's append-only event store: many producers, one lock-free reader of a published prefix.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace/event.h"
+
+namespace wirestep::trace {
+
+struct TraceLimits {
+  std::size_t max_events = 8'000'000;
+  std::size_t max_payload_bytes = std::size_t{512} << 20;
+  bool keep_payload = true;  // false records sizes only (the cheapest capture)
+};
+
+// Producers on any thread call append(); it never waits for a reader and never blocks on the
+// cap: past the cap the event (or its bytes) is counted as dropped instead. Readers see the
+// events [0, size()) without locking; those events and their payload bytes never move.
+class Trace {
+ public:
+  static constexpr std::size_t kChunkEvents = 4096;
+  static constexpr std::size_t kMaxLanes = 4096;
+  static constexpr std::size_t kArenaBlock = std::size_t{1} << 20;
+
+  explicit Trace(TraceLimits limits = {});
+  ~Trace();
+  Trace(const Trace&) = delete;
+  Trace& operator=(const Trace&) = delete;
+
+  // ---- producer side (any thread) ----
+  // The id of a named actor ("client", "server", "client#3", "wire"), created on first use.
+  LaneId lane(std::string_view name);
+  // Stamps seq and t_ns (now), copies payload into the arena, publishes. Returns the seq,
+  // or kNoSeq when the event cap was reached and the event was counted as dropped.
+  std::uint64_t append(Event event, std::span<const std::byte> payload = {});
+  std::uint64_t append(Event event, std::string_view payload) {
+    return append(event, std::as_bytes(std::span(payload.data(), payload.size())));
+  }
+  // Appends an event whose time was recorded elsewhere (a loaded file). Times must not go
+  // backwards: the timeline's binary search relies on it, so an earlier time is raised.
+  std::uint64_t append_recorded(Event event, std::span<const std::byte> payload);
+  FlowId new_flow();
+
+  // ---- reader side (lock-free) ----
+  std::size_t size() const { return published_.load(std::memory_order_acquire); }
+  const Event& operator[](std::size_t index) const {
+    return chunks_[index / kChunkEvents][index % kChunkEvents];
+  }
+  std::size_t lane_count() const { return lane_count_.load(std::memory_order_acquire); }
+  std::string_view lane_name(LaneId id) const;
+  // First index in [0, size()) whose t_ns >= t, by binary search.
+  std::size_t lower_bound_time(std::int64_t t_ns) const;
+  // Waits until size() > known or the timeout passes; returns the new size.
+  std::size_t wait_for_more(std::size_t known, std::chrono::milliseconds timeout) const;
+
+  std::uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
+  std::uint64_t dropped_payload_bytes() const {
+    return dropped_payload_bytes_.load(std::memory_order_relaxed);
+  }
+  std::size_t payload_bytes() const { return arena_used_.load(std::memory_order_relaxed); }
+  const TraceLimits& limits() const { return limits_; }
+
+  // Nanoseconds since this trace's session began, on the clock every event uses.
+  std::int64_t now_ns() const;
+
+ private:
+  std::uint64_t append_locked(Event& event, std::span<const std::byte> payload);
+  Bytes store_payload(std::span<const std::byte> payload);
+
+  const TraceLimits limits_;
+  const std::chrono::steady_clock::time_point epoch_;
+
+  std::mutex append_mutex_;  // orders producers; readers never take it
+  std::vector<std::unique_ptr<Event[]>> chunk_owner_;
+  std::unique_ptr<Event*[]> chunks_;  // fixed directory: never reallocates under a reader
+  std::size_t chunk_capacity_ = 0;
+  std::atomic<std::size_t> published_{0};
+  std::int64_t last_t_ns_ = 0;
+  FlowId next_flow_ = 1;
+
+  std::vector<std::unique_ptr<std::byte[]>> arena_blocks_;
+  std::byte* arena_cursor_ = nullptr;
+  std::size_t arena_left_ = 0;
+  std::atomic<std::size_t> arena_used_{0};
+
+  std::unique_ptr<std::array<std::string, kMaxLanes>> lane_names_;
+  std::atomic<std::size_t> lane_count_{0};
+
+  std::atomic<std::uint64_t> dropped_events_{0};
+  std::atomic<std::uint64_t> dropped_payload_bytes_{0};
+
+  mutable std::mutex wait_mutex_;
+  mutable std::condition_variable wait_cv_;
+  mutable std::atomic<int> waiters_{0};
+};
+
+}  // namespace wirestep::trace
