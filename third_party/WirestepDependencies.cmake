@@ -85,3 +85,10 @@ if(WIRESTEP_BENCH)
     wirestep_missing("Google Benchmark" "libbenchmark-dev")
   endif()
 endif()
+
+# spdlog in Debian builds on the packaged fmt; WireStep formats text with it too (g++ 12 has
+# no <format>).
+find_package(fmt CONFIG QUIET)
+if(NOT TARGET fmt::fmt)
+  wirestep_missing("fmt" "libfmt-dev")
+endif()

@@ -62,14 +62,15 @@ struct Event {
   std::int64_t result = 0;      // the call's return value (bytes for send/recv, new fd for accept)
   std::int32_t err = 0;         // errno when result < 0, else 0
   std::uint32_t requested = 0;  // bytes the caller offered (send) or asked for (recv)
+  std::uint64_t stream_offset = 0;  // bytes this socket had sent (send) / received (recv) before
   Address local;
   Address peer;
 
-  // Packet / Impairment
+  // Packet / Impairment (flow and link also serve calls)
   LaneId from = kNoLane;
   LaneId to = kNoLane;
   Verdict verdict = Verdict::Delivered;
-  FlowId flow = kNoFlow;
+  FlowId flow = kNoFlow;  // one connection or datagram conversation, the same for both ends
   std::uint64_t link = kNoSeq;  // a related event (the packet an impairment acted on)
 
   // TcpState: tcpi_state values (Linux TCP_ESTABLISHED = 1 ... TCP_CLOSING = 11)

@@ -48,21 +48,33 @@ FlowId Trace::new_flow() {
   return next_flow_++;
 }
 
+FlowId Trace::flow_of(const Address& a, const Address& b) {
+  std::string left = a.to_string();
+  std::string right = b.to_string();
+  if (right < left) std::swap(left, right);
+  std::lock_guard lock(append_mutex_);
+  auto [it, inserted] = flows_.try_emplace({std::move(left), std::move(right)}, next_flow_);
+  if (inserted) ++next_flow_;
+  return it->second;
+}
+
 std::uint64_t Trace::append(Event event, std::span<const std::byte> payload) {
   std::lock_guard lock(append_mutex_);
   // The clock is read under the lock so that seq order and time order always agree.
   event.t_ns = std::max(now_ns(), last_t_ns_);
-  return append_locked(event, payload);
+  return append_locked(event, payload, payload.size());
 }
 
 std::uint64_t Trace::append_recorded(Event event, std::span<const std::byte> payload) {
   std::lock_guard lock(append_mutex_);
   event.t_ns = std::max(event.t_ns, last_t_ns_);
   if (event.flow >= next_flow_) next_flow_ = event.flow + 1;
-  return append_locked(event, payload);
+  // A file may say the payload was longer than the bytes it kept: keep saying so.
+  return append_locked(event, payload, std::max<std::size_t>(event.payload_size, payload.size()));
 }
 
-std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payload) {
+std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payload,
+                                   std::size_t real_size) {
   const std::size_t index = published_.load(std::memory_order_relaxed);
   if (index >= limits_.max_events) {
     dropped_events_.fetch_add(1, std::memory_order_relaxed);
@@ -74,7 +86,7 @@ std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payl
     chunks_[chunk] = chunk_owner_.back().get();
   }
   event.seq = index;
-  event.payload_size = static_cast<std::uint32_t>(payload.size());
+  event.payload_size = static_cast<std::uint32_t>(real_size);
   event.payload = store_payload(payload);
   last_t_ns_ = event.t_ns;
   chunks_[chunk][index % kChunkEvents] = event;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <mutex>
 #include <span>
 #include <string>
@@ -49,8 +50,11 @@ class Trace {
   }
   // Appends an event whose time was recorded elsewhere (a loaded file). Times must not go
   // backwards: the timeline's binary search relies on it, so an earlier time is raised.
+  // event.payload_size may exceed payload.size() for bytes that were cut when recorded.
   std::uint64_t append_recorded(Event event, std::span<const std::byte> payload);
   FlowId new_flow();
+  // The flow of the conversation between two endpoints; the same id whichever end asks.
+  FlowId flow_of(const Address& a, const Address& b);
 
   // ---- reader side (lock-free) ----
   std::size_t size() const { return published_.load(std::memory_order_acquire); }
@@ -75,7 +79,7 @@ class Trace {
   std::int64_t now_ns() const;
 
  private:
-  std::uint64_t append_locked(Event& event, std::span<const std::byte> payload);
+  std::uint64_t append_locked(Event& event, std::span<const std::byte> payload, std::size_t real_size);
   Bytes store_payload(std::span<const std::byte> payload);
 
   const TraceLimits limits_;
@@ -88,6 +92,7 @@ class Trace {
   std::atomic<std::size_t> published_{0};
   std::int64_t last_t_ns_ = 0;
   FlowId next_flow_ = 1;
+  std::map<std::pair<std::string, std::string>, FlowId> flows_;
 
   std::vector<std::unique_ptr<std::byte[]>> arena_blocks_;
   std::byte* arena_cursor_ = nullptr;

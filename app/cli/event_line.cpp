@@ -1,0 +1,113 @@
+// event_line: the words the CLI uses for each kind of event.
+#include "cli/event_line.h"
+
+#include <sys/socket.h>
+
+#include <cstring>
+#include <fmt/format.h>
+#include <string>
+
+#include "trace/payload_preview.h"
+
+namespace wirestep::cli {
+namespace {
+
+using trace::Call;
+using trace::Event;
+
+std::string result_text(const Event& e) {
+  if (e.result < 0) return "-1 " + errno_text(e.err);
+  return std::to_string(e.result);
+}
+
+std::string call_text(const Event& e) {
+  const std::string fd = "fd " + std::to_string(e.fd);
+  const std::string size = std::to_string(e.requested);
+  std::string text;
+  switch (e.call) {
+    case Call::Socket:
+      text = "socket(" + std::string(e.transport == trace::Transport::Udp ? "UDP" : "TCP") + ") = " +
+             (e.result >= 0 ? "fd " + std::to_string(e.result) : result_text(e));
+      break;
+    case Call::Bind:
+      text = "bind(" + fd + ", " + e.local.to_string() + ") = " + result_text(e);
+      break;
+    case Call::Listen:
+      text = "listen(" + fd + ") = " + result_text(e);
+      break;
+    case Call::Accept:
+      text = "accept(" + fd + ") = " +
+             (e.result >= 0 ? "fd " + std::to_string(e.result) + "  from " + e.peer.to_string()
+                            : result_text(e));
+      break;
+    case Call::Connect:
+      text = "connect(" + fd + ", " + e.peer.to_string() + ") = " + result_text(e);
+      if (e.result == 0) text += "  from " + e.local.to_string();
+      break;
+    case Call::Send:
+      text = "send(" + fd + ", " + size + " B) = " + result_text(e);
+      if (e.result >= 0 && e.result < static_cast<std::int64_t>(e.requested)) text += " (partial)";
+      break;
+    case Call::Recv:
+      text = "recv(" + fd + ", " + size + ") = " + result_text(e);
+      if (e.result == 0 && e.requested > 0) text += " (end of stream)";
+      break;
+    case Call::SendTo:
+      text = "sendto(" + fd + ", " + size + " B, " + e.peer.to_string() + ") = " + result_text(e);
+      break;
+    case Call::RecvFrom:
+      text = "recvfrom(" + fd + ", " + size + ") = " + result_text(e);
+      if (e.result >= 0) text += "  from " + e.peer.to_string();
+      break;
+    case Call::Shutdown:
+      text = "shutdown(" + fd + ", " +
+             (e.requested == SHUT_RD ? "SHUT_RD" : e.requested == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR") +
+             ") = " + result_text(e);
+      break;
+    case Call::Close:
+      text = "close(" + fd + ") = " + result_text(e);
+      break;
+    case Call::None:
+      text = "?";
+      break;
+  }
+  if (e.payload.size > 0) {
+    text += "  \"" + trace::payload_preview(e.payload.span()) + "\"";
+  }
+  if (e.dur_ns >= 1'000'000) text += fmt::format("  [waited {:.1f} ms]", e.dur_ns / 1e6);
+  return text;
+}
+
+}  // namespace
+
+std::string errno_text(int err) {
+  const char* name = strerrorname_np(err);
+  return std::string(name != nullptr ? name : "E?") + " (" + std::strerror(err) + ")";
+}
+
+std::string event_summary(const trace::Trace& trace, const Event& e) {
+  switch (e.kind) {
+    case trace::EventKind::SocketCall:
+      return call_text(e);
+    case trace::EventKind::TcpState:
+      return "tcp fd " + std::to_string(e.fd) + ": " +
+             std::string(e.old_state == 0 ? "(new)" : trace::tcp_state_name(e.old_state)) + " -> " +
+             std::string(trace::tcp_state_name(e.new_state));
+    case trace::EventKind::Note:
+      return "# narration: " + std::string(e.payload.text());
+    case trace::EventKind::Packet:
+      return "packet " + std::string(trace.lane_name(e.from)) + " -> " +
+             std::string(trace.lane_name(e.to)) + "  " + std::to_string(e.payload_size) + " B  " +
+             std::string(trace::to_string(e.verdict));
+    case trace::EventKind::Impairment:
+      return "wire " + std::string(trace::to_string(e.verdict)) + " packet #" + std::to_string(e.link);
+  }
+  return "?";
+}
+
+std::string event_line(const trace::Trace& trace, const Event& e) {
+  return fmt::format("{:10.6f}  {:<9} {}", e.t_ns / 1e9, trace.lane_name(e.lane),
+                     event_summary(trace, e));
+}
+
+}  // namespace wirestep::cli

@@ -1,0 +1,143 @@
+// run_command: drives a LessonRun, prints each event as it lands, feeds Enter presses to the stepper.
+#include "cli/run_command.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include "cli/event_line.h"
+#include "cli/exit_code.h"
+#include "lesson/lesson_run.h"
+#include "trace/trace_json.h"
+
+namespace wirestep::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+// Reads lines from input_fd; every line is one step. At end of input the lesson plays on,
+// so a piped or closed stdin never leaves a run waiting forever.
+void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper) {
+  std::string pending;
+  while (!stop.stop_requested()) {
+    pollfd fd{input_fd, POLLIN, 0};
+    const int ready = ::poll(&fd, 1, 100);
+    if (ready <= 0) continue;
+    char buffer[256];
+    const auto n = ::read(input_fd, buffer, sizeof buffer);
+    if (n <= 0) {
+      stepper.play();
+      return;
+    }
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buffer[i] == '\n') stepper.step();
+    }
+  }
+}
+
+}  // namespace
+
+int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options,
+                std::ostream& out, std::ostream& err, int input_fd) {
+  lesson::Lesson* chosen = catalog.find(options.lesson);
+  if (chosen == nullptr) {
+    err << "wirestep: no lesson called '" << options.lesson << "'. These exist:\n";
+    for (const auto& entry : catalog.lessons()) err << "  " << entry->info().id << "\n";
+    return kExitUsage;
+  }
+  if (!options.trace_path.empty()) {
+    // Fail before running, not after: a teacher recording a run should not lose it at the end.
+    const auto parent = std::filesystem::absolute(options.trace_path).parent_path();
+    if (!std::filesystem::is_directory(parent)) {
+      err << "wirestep: cannot save the trace to " << options.trace_path << ": folder "
+          << parent.string() << " does not exist\n";
+      return kExitUsage;
+    }
+  }
+
+  lesson::RunOptions run_options;
+  run_options.mode = options.step ? lesson::StepMode::Pause : lesson::StepMode::Play;
+  run_options.speed = options.speed;
+  run_options.params.clients = options.clients;
+
+  g_interrupted.store(false);
+  auto previous_handler = std::signal(SIGINT, on_interrupt);
+
+  const auto info = chosen->info();
+  out << "lesson " << info.id << ": " << info.title << "\n";
+  if (options.step) out << "step mode: press Enter to let the next socket call go\n";
+  out << "      time  lane      event\n" << std::flush;
+
+  lesson::LessonRun run(*chosen, run_options);
+  std::jthread stepper_input;
+  if (options.step) {
+    stepper_input = std::jthread(read_steps, input_fd, std::ref(run.stepper()));
+  }
+
+  const trace::Trace& trace = *run.trace();
+  std::size_t printed = 0;
+  std::uint64_t prompted_at = ~std::uint64_t{0};
+  for (;;) {
+    const bool finished = run.done();
+    const std::size_t available = trace.size();
+    for (; printed < available; ++printed) out << event_line(trace, trace[printed]) << "\n";
+    if (options.step) {
+      const auto next = run.stepper().next();
+      const auto released = run.stepper().released();
+      if (next && released != prompted_at && run.stepper().mode() == lesson::StepMode::Pause) {
+        out << "            next: " << trace.lane_name(next->lane) << " "
+            << trace::to_string(next->call) << "()  [Enter]\n";
+        prompted_at = released;
+      }
+    }
+    out << std::flush;
+    if (finished) break;
+    if (g_interrupted.load()) {
+      out << "interrupted: stopping the lesson\n";
+      run.cancel();
+      continue;
+    }
+    trace.wait_for_more(printed, std::chrono::milliseconds(50));
+  }
+  stepper_input = {};
+  std::signal(SIGINT, previous_handler);
+
+  int code = kExitOk;
+  switch (run.state()) {
+    case lesson::RunState::Finished:
+      out << "finished: " << trace.size() << " events\n";
+      break;
+    case lesson::RunState::Cancelled:
+      out << "cancelled after " << trace.size() << " events\n";
+      code = kExitFailure;
+      break;
+    case lesson::RunState::Failed:
+      err << "wirestep: lesson " << info.id << " failed: " << run.error() << "\n";
+      code = kExitFailure;
+      break;
+    case lesson::RunState::Running:
+      break;
+  }
+  if (trace.dropped_events() > 0 || trace.dropped_payload_bytes() > 0) {
+    out << "note: the trace's memory cap dropped " << trace.dropped_events() << " events and "
+        << trace.dropped_payload_bytes() << " payload bytes\n";
+  }
+  if (!options.trace_path.empty()) {
+    // Saved whatever the outcome: what was recorded is never thrown away.
+    try {
+      trace::save_trace_file(trace, options.trace_path);
+      out << "trace saved to " << options.trace_path << "\n";
+    } catch (const std::exception& e) {
+      err << "wirestep: could not save the trace: " << e.what() << "\n";
+      code = kExitFailure;
+    }
+  }
+  return code;
+}
+
+}  // namespace wirestep::cli

@@ -1,0 +1,24 @@
+// `wirestep run LESSON`: run a lesson headless and print its live timeline.
+#pragma once
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "lesson/catalog.h"
+
+namespace wirestep::cli {
+
+struct RunCommandOptions {
+  std::string lesson;
+  bool step = false;     // wait for Enter before each socket call
+  double speed = 1.0;    // pacing; 0 runs as fast as the machine can
+  std::string trace_path;  // save the whole trace as JSON here when done
+  int clients = 20;
+};
+
+// Exit code: 0 finished, 1 failed or interrupted, 2 unknown lesson.
+int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options,
+                std::ostream& out = std::cout, std::ostream& err = std::cerr, int input_fd = 0);
+
+}  // namespace wirestep::cli

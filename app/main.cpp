@@ -1,0 +1,92 @@
+// wirestep: with no command, the classroom GUI; with a command, the headless tools.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "catalog.h"
+#include "cli/exit_code.h"
+#include "cli/lessons_command.h"
+#include "cli/run_command.h"
+
+#ifdef WIRESTEP_HAS_GUI
+#include "gui/gui_main.h"
+#endif
+
+namespace {
+
+using namespace wirestep;
+
+bool has_display() {
+  const char* x11 = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  return (x11 != nullptr && *x11 != '\0') || (wayland != nullptr && *wayland != '\0');
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const lesson::Catalog catalog = lessons::make_catalog();
+
+  CLI::App app{"WireStep: see how networks really work. Every lesson runs real sockets on this\n"
+               "machine and records every call and byte. Without a command, opens the app."};
+  app.set_version_flag("--version", std::string("wirestep ") + WIRESTEP_VERSION);
+  app.require_subcommand(0, 1);
+
+#ifdef WIRESTEP_HAS_GUI
+  gui::GuiOptions gui_options;
+  app.add_option("--lesson", gui_options.lesson, "Open this lesson at start");
+  app.add_flag("--autoplay", gui_options.autoplay, "Start the lesson playing at once");
+  app.add_option("--frames", gui_options.frames, "Quit after this many frames (with --screenshot)");
+  app.add_option("--screenshot", gui_options.screenshot, "Save a PNG of the window, then quit");
+  app.add_option("--open", gui_options.open_trace, "Open a saved trace (.json)");
+  app.add_flag("--presenter", gui_options.presenter, "Start in presenter mode (large, high contrast)");
+#endif
+
+  auto* lessons = app.add_subcommand("lessons", "List the lessons: id, title, summary, needs");
+
+  cli::RunCommandOptions run_options;
+  auto* run = app.add_subcommand("run", "Run a lesson headless and print its live timeline");
+  run->add_option("lesson", run_options.lesson, "Lesson id (see `wirestep lessons`)")->required();
+  run->add_flag("--step", run_options.step, "Wait for Enter before each socket call");
+  run->add_option("--speed", run_options.speed,
+                  "Pace: 1 = one call every 0.4 s, 2 = twice as fast, 0 = no pacing")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  run->add_option("--trace", run_options.trace_path, "Save the whole trace as JSON to this file");
+  run->add_option("--clients", run_options.clients, "Concurrent clients for multi-client lessons")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return cli::kExitUsage;
+  }
+
+  if (lessons->parsed()) return cli::lessons_command(catalog, std::cout);
+  if (run->parsed()) return cli::run_command(catalog, run_options);
+
+#ifdef WIRESTEP_HAS_GUI
+  if (!has_display()) {
+    std::cerr << "wirestep: no display here (DISPLAY and WAYLAND_DISPLAY are unset), so the app "
+                 "window cannot open.\n"
+                 "Run a lesson in this terminal instead:\n"
+                 "  wirestep lessons\n"
+                 "  wirestep run http-is-text --step\n";
+    return cli::kExitFailure;
+  }
+  return gui::gui_main(catalog, gui_options);
+#else
+  (void)has_display;
+  std::cout << app.help();
+  return cli::kExitOk;
+#endif
+}

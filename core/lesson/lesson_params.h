@@ -1,0 +1,14 @@
+// The knobs a user can turn before a lesson runs.
+#pragma once
+
+#include <cstdint>
+
+namespace wirestep::lesson {
+
+struct LessonParams {
+  int clients = 20;          // concurrent clients for multi-client lessons
+  std::uint64_t seed = 7;    // impairment RNG seed: the same seed gives the same losses
+  double loss_percent = 0;   // packet loss for lessons that impair a link
+};
+
+}  // namespace wirestep::lesson

@@ -1,0 +1,401 @@
+// TracedSocket: each BSD socket call, gated, performed without blocking the thread for good,
+// and recorded with its result.
+#include "net/traced_socket.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <utility>
+
+#include "net/cancel_signal.h"
+#include "net/sys_error.h"
+#include "trace/trace.h"
+
+namespace wirestep::net {
+namespace {
+
+using trace::Call;
+
+int socket_type(Protocol protocol) { return protocol == Protocol::Tcp ? SOCK_STREAM : SOCK_DGRAM; }
+
+std::span<const std::byte> as_bytes(std::string_view text) {
+  return std::as_bytes(std::span(text.data(), text.size()));
+}
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+TracedSocket::TracedSocket(const Actor& actor, Protocol protocol, int family, Fd fd)
+    : actor_(actor), protocol_(protocol), family_(family), fd_(std::move(fd)) {}
+
+TracedSocket TracedSocket::open(const Actor& actor, Protocol protocol, int family) {
+  TracedSocket socket(actor, protocol, family, Fd{});
+  const auto start = socket.gate(Call::Socket, 0);
+  const int fd = ::socket(family, socket_type(protocol) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int err = fd < 0 ? errno : 0;
+  socket.fd_.reset(fd);
+  socket.record(Call::Socket, start, fd, err, 0, {}, 0);
+  if (fd < 0) throw SysError("socket", err);
+  socket.snapshot_tcp();
+  return socket;
+}
+
+TracedSocket::~TracedSocket() {
+  if (!fd_.valid()) return;
+  try {
+    close();
+  } catch (...) {
+    // A cancelled lesson unwinds through here: the fd must still close, unrecorded.
+    fd_.reset();
+  }
+}
+
+TracedSocket::TracedSocket(TracedSocket&& other) noexcept { *this = std::move(other); }
+
+TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
+  if (this == &other) return *this;
+  if (fd_.valid()) {
+    try {
+      close();
+    } catch (...) {
+      fd_.reset();
+    }
+  }
+  actor_ = other.actor_;
+  protocol_ = other.protocol_;
+  family_ = other.family_;
+  fd_ = std::move(other.fd_);
+  local_ = other.local_;
+  peer_ = other.peer_;
+  flow_peer_ = other.flow_peer_;
+  flow_ = other.flow_;
+  sent_ = other.sent_;
+  received_ = other.received_;
+  timeout_ms_ = other.timeout_ms_;
+  last_error_ = other.last_error_;
+  eof_ = other.eof_;
+  tcp_state_ = other.tcp_state_;
+  return *this;
+}
+
+std::int64_t TracedSocket::gate(Call call, std::size_t size) {
+  if (actor_.cancel != nullptr) actor_.cancel->throw_if_cancelled();
+  if (actor_.gate != nullptr) {
+    actor_.gate->wait_turn(PendingCall{actor_.lane, call, fd_.get(), static_cast<std::uint32_t>(size)});
+  }
+  return actor_.trace != nullptr ? steady_ns() : 0;
+}
+
+bool TracedSocket::wait_ready(short events) {
+  pollfd fds[2] = {{fd_.get(), events, 0}, {-1, POLLIN, 0}};
+  nfds_t count = 1;
+  if (actor_.cancel != nullptr) {
+    fds[1].fd = actor_.cancel->fd();
+    count = 2;
+  }
+  for (;;) {
+    const int ready = ::poll(fds, count, timeout_ms_);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) throw SysError("poll", errno);
+    if (count == 2 && (fds[1].revents & POLLIN) != 0) throw Cancelled{};
+    return ready > 0;
+  }
+}
+
+void TracedSocket::record(Call call, std::int64_t start_ns, std::int64_t result, int err,
+                          std::size_t requested, std::span<const std::byte> payload,
+                          std::uint64_t stream_offset, const Endpoint* peer, int fd) {
+  last_error_ = err;
+  if (actor_.trace == nullptr) return;
+  trace::Event event;
+  event.kind = trace::EventKind::SocketCall;
+  event.lane = actor_.lane;
+  event.call = call;
+  event.transport = protocol_ == Protocol::Tcp ? trace::Transport::Tcp : trace::Transport::Udp;
+  event.fd = fd >= 0 ? fd : fd_.get();
+  event.result = result;
+  event.err = err;
+  event.requested = static_cast<std::uint32_t>(requested);
+  event.stream_offset = stream_offset;
+  event.local = local_.to_address();
+  event.peer = (peer != nullptr ? *peer : peer_).to_address();
+  event.flow = flow_;
+  event.dur_ns = steady_ns() - start_ns;
+  actor_.trace->append(event, payload);
+}
+
+void TracedSocket::snapshot_tcp() {
+  if (protocol_ != Protocol::Tcp || !fd_.valid()) return;
+  tcp_info info{};
+  socklen_t length = sizeof info;
+  if (::getsockopt(fd_.get(), IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return;
+  if (info.tcpi_state == tcp_state_) return;
+  if (actor_.trace != nullptr) {
+    trace::Event event;
+    event.kind = trace::EventKind::TcpState;
+    event.lane = actor_.lane;
+    event.transport = trace::Transport::Tcp;
+    event.fd = fd_.get();
+    event.old_state = tcp_state_;
+    event.new_state = info.tcpi_state;
+    event.local = local_.to_address();
+    event.peer = peer_.to_address();
+    event.flow = flow_;
+    actor_.trace->append(event);
+  }
+  tcp_state_ = info.tcpi_state;
+}
+
+void TracedSocket::refresh_local() {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    local_ = Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&address), length);
+  }
+}
+
+void TracedSocket::refresh_flow(const Endpoint& peer) {
+  if (actor_.trace == nullptr || peer.empty()) return;
+  if (flow_ != trace::kNoFlow && flow_peer_.to_address() == peer.to_address()) return;
+  flow_peer_ = peer;
+  flow_ = actor_.trace->flow_of(local_.to_address(), peer.to_address());
+}
+
+void TracedSocket::set_reuse_address(bool on) {
+  const int value = on ? 1 : 0;
+  if (::setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEADDR, &value, sizeof value) != 0) {
+    throw SysError("setsockopt(SO_REUSEADDR)", errno);
+  }
+}
+
+void TracedSocket::bind(const Endpoint& local) {
+  const auto start = gate(Call::Bind, 0);
+  const int result = ::bind(fd_.get(), local.sockaddr_ptr(), local.length());
+  const int err = result < 0 ? errno : 0;
+  if (result == 0) {
+    refresh_local();
+  } else {
+    local_ = local;  // show what was asked for, so the failed bind reads clearly
+  }
+  record(Call::Bind, start, result, err, 0, {}, 0);
+  if (result < 0) throw SysError("bind(" + local.to_string() + ")", err);
+}
+
+void TracedSocket::listen(int backlog) {
+  const auto start = gate(Call::Listen, 0);
+  const int result = ::listen(fd_.get(), backlog);
+  const int err = result < 0 ? errno : 0;
+  record(Call::Listen, start, result, err, 0, {}, 0);
+  if (result < 0) throw SysError("listen", err);
+  snapshot_tcp();
+}
+
+TracedSocket TracedSocket::accept() { return accept(actor_); }
+
+TracedSocket TracedSocket::accept(const Actor& actor) {
+  const auto start = gate(Call::Accept, 0);
+  sockaddr_storage address{};
+  int fd = -1;
+  int err = 0;
+  for (;;) {
+    socklen_t length = sizeof address;
+    fd = ::accept4(fd_.get(), reinterpret_cast<sockaddr*>(&address), &length,
+                   SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      TracedSocket accepted(actor, protocol_, family_, Fd(fd));
+      accepted.timeout_ms_ = timeout_ms_;
+      accepted.peer_ = Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&address), length);
+      accepted.refresh_local();
+      accepted.refresh_flow(accepted.peer_);
+      // The listening socket's lane records the call; its result is the new connection.
+      const Endpoint peer = accepted.peer_;
+      const auto saved_flow = flow_;
+      flow_ = accepted.flow_;
+      record(Call::Accept, start, fd, 0, 0, {}, 0, &peer);
+      flow_ = saved_flow;
+      accepted.snapshot_tcp();
+      return accepted;
+    }
+    err = errno;
+    if (err == EINTR || err == ECONNABORTED) continue;
+    if (err != EAGAIN && err != EWOULDBLOCK) break;
+    if (!wait_ready(POLLIN)) break;  // timed out: err stays EAGAIN
+  }
+  record(Call::Accept, start, -1, err, 0, {}, 0);
+  if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+    throw SysError("accept", err);
+  }
+  return {};
+}
+
+bool TracedSocket::connect(const Endpoint& peer) {
+  const auto start = gate(Call::Connect, 0);
+  peer_ = peer;
+  int result = ::connect(fd_.get(), peer.sockaddr_ptr(), peer.length());
+  int err = result < 0 ? errno : 0;
+  if (result < 0 && err == EINPROGRESS) {
+    // The kernel has sent its SYN: this snapshot is where SYN_SENT becomes visible.
+    refresh_local();
+    snapshot_tcp();
+    if (!wait_ready(POLLOUT)) {
+      err = ETIMEDOUT;
+    } else {
+      socklen_t length = sizeof err;
+      ::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &length);
+    }
+    result = err == 0 ? 0 : -1;
+  }
+  refresh_local();
+  if (result == 0) refresh_flow(peer_);
+  record(Call::Connect, start, result, err, 0, {}, 0);
+  snapshot_tcp();
+  return result == 0;
+}
+
+std::int64_t TracedSocket::send(std::string_view data) {
+  const auto start = gate(Call::Send, data.size());
+  std::int64_t result = -1;
+  int err = 0;
+  for (;;) {
+    result = ::send(fd_.get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (result >= 0) break;
+    err = errno;
+    if (err == EINTR) continue;
+    if (err != EAGAIN && err != EWOULDBLOCK) break;
+    if (!wait_ready(POLLOUT)) break;
+  }
+  if (result >= 0) err = 0;
+  const auto offset = sent_;
+  if (result > 0) sent_ += static_cast<std::uint64_t>(result);
+  record(Call::Send, start, result, err, data.size(),
+         result > 0 ? as_bytes(data.substr(0, static_cast<std::size_t>(result))) : std::span<const std::byte>{},
+         offset);
+  if (result <= 0 || result < static_cast<std::int64_t>(data.size())) snapshot_tcp();
+  return result;
+}
+
+bool TracedSocket::send_all(std::string_view data) {
+  while (!data.empty()) {
+    const auto sent = send(data);
+    if (sent < 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(sent));
+  }
+  return true;
+}
+
+std::int64_t TracedSocket::recv_into(std::span<std::byte> buffer) {
+  const auto start = gate(Call::Recv, buffer.size());
+  std::int64_t result = -1;
+  int err = 0;
+  for (;;) {
+    result = ::recv(fd_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (result >= 0) break;
+    err = errno;
+    if (err == EINTR) continue;
+    if (err != EAGAIN && err != EWOULDBLOCK) break;
+    if (!wait_ready(POLLIN)) break;
+  }
+  if (result >= 0) err = 0;
+  eof_ = result == 0 && !buffer.empty();
+  const auto offset = received_;
+  if (result > 0) received_ += static_cast<std::uint64_t>(result);
+  record(Call::Recv, start, result, err, buffer.size(),
+         result > 0 ? std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(result))
+                    : std::span<const std::byte>{},
+         offset);
+  // Data calls leave an established connection as it was; only the end of the stream or an
+  // error can mean the peer moved it on (CLOSE_WAIT, CLOSE), so only those pay for TCP_INFO.
+  if (result <= 0) snapshot_tcp();
+  return result;
+}
+
+std::string TracedSocket::recv(std::size_t max) {
+  std::string out(max, '\0');
+  const auto result = recv_into(std::as_writable_bytes(std::span(out.data(), out.size())));
+  out.resize(result > 0 ? static_cast<std::size_t>(result) : 0);
+  return out;
+}
+
+std::int64_t TracedSocket::send_to(std::string_view data, const Endpoint& peer) {
+  const auto start = gate(Call::SendTo, data.size());
+  std::int64_t result = -1;
+  int err = 0;
+  for (;;) {
+    result = ::sendto(fd_.get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+                      peer.sockaddr_ptr(), peer.length());
+    if (result >= 0) break;
+    err = errno;
+    if (err == EINTR) continue;
+    if (err != EAGAIN && err != EWOULDBLOCK) break;
+    if (!wait_ready(POLLOUT)) break;
+  }
+  if (result >= 0) err = 0;
+  if (local_.empty() || local_.port() == 0) refresh_local();  // the kernel bound us implicitly
+  refresh_flow(peer);
+  const auto offset = sent_;
+  if (result > 0) sent_ += static_cast<std::uint64_t>(result);
+  record(Call::SendTo, start, result, err, data.size(),
+         result > 0 ? as_bytes(data.substr(0, static_cast<std::size_t>(result))) : std::span<const std::byte>{},
+         offset, &peer);
+  return result;
+}
+
+std::optional<Datagram> TracedSocket::recv_from(std::size_t max) {
+  const auto start = gate(Call::RecvFrom, max);
+  std::string buffer(max, '\0');
+  sockaddr_storage address{};
+  std::int64_t result = -1;
+  int err = 0;
+  socklen_t length = 0;
+  for (;;) {
+    length = sizeof address;
+    result = ::recvfrom(fd_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT,
+                        reinterpret_cast<sockaddr*>(&address), &length);
+    if (result >= 0) break;
+    err = errno;
+    if (err == EINTR) continue;
+    if (err != EAGAIN && err != EWOULDBLOCK) break;
+    if (!wait_ready(POLLIN)) break;
+  }
+  if (result < 0) {
+    record(Call::RecvFrom, start, result, err, max, {}, received_);
+    return std::nullopt;
+  }
+  Datagram datagram;
+  datagram.from = Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&address), length);
+  buffer.resize(static_cast<std::size_t>(result));
+  datagram.data = std::move(buffer);
+  refresh_flow(datagram.from);
+  const auto offset = received_;
+  received_ += static_cast<std::uint64_t>(result);
+  record(Call::RecvFrom, start, result, 0, max, as_bytes(datagram.data), offset, &datagram.from);
+  return datagram;
+}
+
+void TracedSocket::shutdown(int how) {
+  const auto start = gate(Call::Shutdown, 0);
+  const int result = ::shutdown(fd_.get(), how);
+  const int err = result < 0 ? errno : 0;
+  record(Call::Shutdown, start, result, err, static_cast<std::size_t>(how), {}, 0);
+  snapshot_tcp();
+}
+
+void TracedSocket::close() {
+  if (!fd_.valid()) return;
+  const auto start = gate(Call::Close, 0);
+  // Keep the old number for the record so the ladder can tie the close to the socket it ended.
+  const int fd = fd_.release();
+  const int result = ::close(fd);
+  record(Call::Close, start, result, result < 0 ? errno : 0, 0, {}, 0, nullptr, fd);
+}
+
+}  // namespace wirestep::net

@@ -1,0 +1,108 @@
+// A TCP or UDP socket whose every call is gated by the stepper and recorded into the trace.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "net/actor.h"
+#include "net/endpoint.h"
+#include "net/fd.h"
+
+namespace wirestep::net {
+
+enum class Protocol : std::uint8_t { Tcp, Udp };
+
+struct Datagram {
+  std::string data;
+  Endpoint from;
+};
+
+// Calls look like the BSD socket API a lesson teaches, one method per system call. Each is
+// recorded after it returns: time, how long it blocked, fd, addresses, result, errno and the
+// bytes that moved. Outcomes a lesson teaches (refused, timed out, reset, end of stream)
+// come back as results and last_error(); only surprises (no fds left, a bind that fails)
+// throw SysError. Internally the fd is non-blocking and waits poll the lesson's CancelSignal
+// too, so cancelling a lesson ends even a recv() that would wait forever.
+class TracedSocket {
+ public:
+  TracedSocket() = default;
+  static TracedSocket open(const Actor& actor, Protocol protocol, int family = AF_INET);
+  ~TracedSocket();
+  TracedSocket(TracedSocket&& other) noexcept;
+  TracedSocket& operator=(TracedSocket&& other) noexcept;
+  TracedSocket(const TracedSocket&) = delete;
+  TracedSocket& operator=(const TracedSocket&) = delete;
+
+  void bind(const Endpoint& local);
+  void listen(int backlog = 16);
+  // The accepted connection, on this socket's lane or on actor's; invalid on timeout/error.
+  TracedSocket accept();
+  TracedSocket accept(const Actor& actor);
+  // False when the connection was refused, timed out or was unreachable (see last_error()).
+  bool connect(const Endpoint& peer);
+  // One send(2): may send less than offered (the result says how much); -1 on error.
+  std::int64_t send(std::string_view data);
+  // send() until everything is gone; false on error.
+  bool send_all(std::string_view data);
+  // One recv(2): "" at end of stream (eof()), on timeout or on error (last_error()).
+  std::string recv(std::size_t max = 65536);
+  // recv() into caller memory, for bulk transfers that should not allocate per call.
+  std::int64_t recv_into(std::span<std::byte> buffer);
+  std::int64_t send_to(std::string_view data, const Endpoint& peer);
+  std::optional<Datagram> recv_from(std::size_t max = 65536);
+  void shutdown(int how = SHUT_WR);
+  void close();
+
+  // How long accept/connect/send/recv wait before giving up with EAGAIN (ETIMEDOUT for
+  // connect). Negative waits forever (until cancelled). Not a recorded call.
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ms_ = static_cast<int>(timeout.count()); }
+  // SO_REUSEADDR, so a server can be restarted while old connections sit in TIME_WAIT.
+  void set_reuse_address(bool on);
+
+  bool valid() const { return fd_.valid(); }
+  explicit operator bool() const { return valid(); }
+  int fd() const { return fd_.get(); }
+  int last_error() const { return last_error_; }
+  bool eof() const { return eof_; }
+  Protocol protocol() const { return protocol_; }
+  const Endpoint& local_endpoint() const { return local_; }
+  const Endpoint& peer_endpoint() const { return peer_; }
+  std::uint8_t tcp_state() const { return tcp_state_; }
+  const Actor& actor() const { return actor_; }
+
+ private:
+  TracedSocket(const Actor& actor, Protocol protocol, int family, Fd fd);
+
+  std::int64_t gate(trace::Call call, std::size_t size);
+  bool wait_ready(short events);
+  void record(trace::Call call, std::int64_t start_ns, std::int64_t result, int err,
+              std::size_t requested, std::span<const std::byte> payload,
+              std::uint64_t stream_offset, const Endpoint* peer = nullptr, int fd = -1);
+  void snapshot_tcp();
+  void refresh_local();
+  void refresh_flow(const Endpoint& peer);
+
+  Actor actor_;
+  Protocol protocol_ = Protocol::Tcp;
+  int family_ = AF_INET;
+  Fd fd_;
+  Endpoint local_;
+  Endpoint peer_;
+  Endpoint flow_peer_;
+  trace::FlowId flow_ = trace::kNoFlow;
+  std::uint64_t sent_ = 0;
+  std::uint64_t received_ = 0;
+  int timeout_ms_ = -1;
+  int last_error_ = 0;
+  bool eof_ = false;
+  std::uint8_t tcp_state_ = 0;
+};
+
+}  // namespace wirestep::net

@@ -1,0 +1,16 @@
+// The catalogue: add a new lesson here, after the lessons it builds on.
+#include "catalog.h"
+
+#include "http_is_text.h"
+#include "tcp_vs_udp_hello.h"
+
+namespace wirestep::lessons {
+
+lesson::Catalog make_catalog() {
+  lesson::Catalog catalog;
+  catalog.add(std::make_unique<HttpIsText>());
+  catalog.add(std::make_unique<TcpVsUdpHello>());
+  return catalog;
+}
+
+}  // namespace wirestep::lessons

@@ -1,0 +1,104 @@
+// tcp-vs-udp-hello: "hello " + "world" sent twice — TCP merges the sends, UDP keeps them apart.
+#include "tcp_vs_udp_hello.h"
+
+#include <string>
+
+#include "lesson/actor_group.h"
+#include "lesson/handoff.h"
+#include "lesson/lesson_context.h"
+#include "net/traced_socket.h"
+
+namespace wirestep::lessons {
+
+using net::Endpoint;
+using net::Protocol;
+using net::TracedSocket;
+
+lesson::LessonInfo TcpVsUdpHello::info() const {
+  return {
+      .id = "tcp-vs-udp-hello",
+      .title = "TCP vs UDP: hello twice",
+      .summary = "The same two-part message over TCP (a connection and a byte stream) and over "
+                 "UDP (no connection, one datagram per send).",
+      .objectives = {"See connect() and accept() set up a TCP connection before any data",
+                     "See two TCP sends arrive in one recv: a stream has no message boundaries",
+                     "See UDP need no connection and keep each datagram whole",
+                     "See a UDP datagram to a port nobody listens on 'succeed' for the sender"},
+      .needs = {lesson::Capability::Sockets},
+      .narration = "tcp-vs-udp-hello.md",
+  };
+}
+
+void TcpVsUdpHello::run(lesson::LessonContext& context) {
+  // ---- TCP: a connection, then a stream of bytes ----
+  {
+    lesson::Handoff<Endpoint> address;
+    lesson::Handoff<bool> both_sent;
+    lesson::ActorGroup actors(context);
+    actors.spawn("server", [&](const net::Actor& me) {
+      context.cue("tcp-setup");
+      TracedSocket listener = TracedSocket::open(me, Protocol::Tcp);
+      listener.bind(Endpoint::loopback(AF_INET, 0));
+      listener.listen();
+      address.put(listener.local_endpoint());
+      TracedSocket connection = listener.accept();
+      // Wait until the client has made both sends, so both are queued when we read.
+      both_sent.take(context.cancel_signal());
+      context.cue("tcp-one-recv");
+      connection.recv(4096);  // "hello world": two sends, one read
+      connection.recv(4096);  // "": the client closed, end of stream
+      connection.close();
+      listener.close();
+    });
+    actors.spawn("client", [&](const net::Actor& me) {
+      const Endpoint server = address.take(context.cancel_signal());
+      TracedSocket socket = TracedSocket::open(me, Protocol::Tcp);
+      socket.connect(server);
+      context.cue("tcp-two-sends");
+      socket.send("hello ");
+      socket.send("world");
+      both_sent.put(true);
+      socket.close();
+    });
+    actors.join();
+  }
+
+  // ---- UDP: no connection, each datagram on its own ----
+  {
+    lesson::Handoff<Endpoint> address;
+    lesson::Handoff<bool> both_sent;
+    lesson::ActorGroup actors(context);
+    actors.spawn("server", [&](const net::Actor& me) {
+      context.cue("udp-setup");
+      TracedSocket socket = TracedSocket::open(me, Protocol::Udp);
+      socket.bind(Endpoint::loopback(AF_INET, 0));
+      address.put(socket.local_endpoint());
+      both_sent.take(context.cancel_signal());
+      context.cue("udp-two-recvs");
+      socket.recv_from(4096);  // "hello " only, though 4096 bytes were offered
+      socket.recv_from(4096);  // "world"
+      socket.close();
+    });
+    actors.spawn("client", [&](const net::Actor& me) {
+      const Endpoint server = address.take(context.cancel_signal());
+      TracedSocket socket = TracedSocket::open(me, Protocol::Udp);
+      context.cue("udp-no-connect");
+      socket.send_to("hello ", server);
+      socket.send_to("world", server);
+      both_sent.put(true);
+
+      // A port nobody listens on: bind a socket to get a free port, then close it again.
+      TracedSocket probe = TracedSocket::open(me, Protocol::Udp);
+      probe.bind(Endpoint::loopback(AF_INET, 0));
+      const Endpoint closed_port = probe.local_endpoint();
+      probe.close();
+      context.cue("udp-nobody-home");
+      socket.send_to("anyone?", closed_port);  // succeeds: UDP never asked if anyone was there
+      socket.close();
+    });
+    actors.join();
+  }
+  context.cue("done");
+}
+
+}  // namespace wirestep::lessons
