@@ -1,0 +1,22 @@
+// Entry point of the classroom GUI (GLFW + Dear ImGui + OpenGL 3).
+#pragma once
+
+#include <string>
+
+#include "lesson/catalog.h"
+
+namespace wirestep::gui {
+
+struct GuiOptions {
+  std::string lesson;       // open this lesson at start
+  bool autoplay = false;    // start it playing at once
+  int frames = 0;           // quit after this many frames (0 = run until closed)
+  std::string screenshot;   // save a PNG of the last frame to this path, then quit
+  std::string open_trace;   // open a saved JSON trace at start
+  bool presenter = false;   // presenter mode: large fonts, high contrast
+};
+
+// Returns the process exit code (0 ok, 1 failure such as no OpenGL context).
+int gui_main(const lesson::Catalog& catalog, const GuiOptions& options);
+
+}  // namespace wirestep::gui
