@@ -20,8 +20,9 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
-// Reads lines from input_fd; every line is one step. At end of input the lesson plays on,
-// so a piped or closed stdin never leaves a run waiting forever.
+// Reads lines from input_fd; every line is one step. At end of input the steps already typed
+// are used up and then the lesson plays on, so a piped or closed stdin never leaves a run
+// waiting forever.
 void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper) {
   std::string pending;
   while (!stop.stop_requested()) {
@@ -31,6 +32,9 @@ void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper) {
     char buffer[256];
     const auto n = ::read(input_fd, buffer, sizeof buffer);
     if (n <= 0) {
+      while (stepper.pending_steps() > 0 && !stepper.cancelled() && !stop.stop_requested()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       stepper.play();
       return;
     }

@@ -64,6 +64,11 @@ std::uint64_t Stepper::released() const {
   return released_;
 }
 
+std::uint64_t Stepper::pending_steps() const {
+  std::lock_guard lock(mutex_);
+  return step_tokens_;
+}
+
 std::optional<net::PendingCall> Stepper::next() const {
   std::lock_guard lock(mutex_);
   if (queue_.empty()) return std::nullopt;

@@ -35,6 +35,7 @@ class Stepper final : public net::CallGate {
   double speed() const;
   bool cancelled() const;
   std::uint64_t released() const;            // calls let through so far
+  std::uint64_t pending_steps() const;       // steps given that no call has used yet
   std::optional<net::PendingCall> next() const;  // the call at the head of the queue
 
   void wait_turn(const net::PendingCall& call) override;

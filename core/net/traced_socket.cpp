@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <utility>
@@ -167,7 +168,14 @@ void TracedSocket::refresh_flow(const Endpoint& peer) {
   if (actor_.trace == nullptr || peer.empty()) return;
   if (flow_ != trace::kNoFlow && flow_peer_.to_address() == peer.to_address()) return;
   flow_peer_ = peer;
-  flow_ = actor_.trace->flow_of(local_.to_address(), peer.to_address());
+  trace::Address local = local_.to_address();
+  const bool wildcard = std::all_of(local.ip.begin(), local.ip.end(), [](auto b) { return b == 0; });
+  if (wildcard && peer.is_loopback()) {
+    // An unbound UDP socket reports 0.0.0.0, but towards a loopback peer the kernel sends from
+    // the loopback address; the receiver sees that one, so the flow must be keyed on it too.
+    local.ip = peer.to_address().ip;
+  }
+  flow_ = actor_.trace->flow_of(local, peer.to_address());
 }
 
 void TracedSocket::set_reuse_address(bool on) {

@@ -1,0 +1,287 @@
+// TracedSocket on loopback: each call is recorded with the right bytes, results and errors.
+#include "net/traced_socket.h"
+
+#include <gtest/gtest.h>
+#include <netinet/tcp.h>
+
+#include <thread>
+
+#include "net/cancel_signal.h"
+#include "net/sys_error.h"
+#include "support/trace_queries.h"
+#include "support/wait.h"
+#include "trace/trace.h"
+
+namespace wirestep::net {
+namespace {
+
+using testing::call_names;
+using testing::calls_of;
+using trace::Call;
+
+class TracedSocketTest : public ::testing::Test {
+ protected:
+  Actor actor(std::string_view lane) { return Actor{&trace_, trace_.lane(lane), nullptr, &cancel_}; }
+
+  // A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
+  TracedSocket listener(int family = AF_INET) {
+    auto socket = TracedSocket::open(actor("server"), Protocol::Tcp, family);
+    socket.bind(Endpoint::loopback(family, 0));
+    socket.listen();
+    return socket;
+  }
+
+  trace::Trace trace_;
+  CancelSignal cancel_;
+};
+
+TEST_F(TracedSocketTest, TcpExchangeRecordsEveryCallWithItsBytes) {
+  TracedSocket server_listener = listener();
+  const Endpoint address = server_listener.local_endpoint();
+  ASSERT_NE(address.port(), 0);
+
+  std::jthread server([&] {
+    TracedSocket connection = server_listener.accept();
+    std::string got;
+    while (got.size() < 5) got += connection.recv(16);
+    connection.send_all("pong!");
+    connection.close();
+  });
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(address));
+  EXPECT_EQ(client.send("ping!"), 5);
+  std::string reply;
+  for (std::string chunk; !(chunk = client.recv(16)).empty();) reply += chunk;
+  EXPECT_TRUE(client.eof());
+  client.close();
+  server.join();
+  EXPECT_EQ(reply, "pong!");
+
+  const auto client_calls = calls_of(trace_, "client");
+  const auto names = call_names(client_calls);
+  ASSERT_GE(names.size(), 5u);
+  EXPECT_EQ(names.front(), "socket");
+  EXPECT_EQ(names[1], "connect");
+  EXPECT_EQ(names[2], "send");
+  EXPECT_EQ(names.back(), "close");
+
+  const trace::Event& send = *client_calls[2];
+  EXPECT_EQ(send.result, 5);
+  EXPECT_EQ(send.requested, 5u);
+  EXPECT_EQ(send.payload.text(), "ping!");
+  EXPECT_EQ(send.peer, address.to_address());
+  EXPECT_EQ(send.local, client.local_endpoint().to_address());
+  EXPECT_EQ(send.transport, trace::Transport::Tcp);
+
+  // The server side's recv holds the same bytes, on the same flow, at the same stream offset.
+  const auto server_calls = calls_of(trace_, "server");
+  EXPECT_EQ(testing::payload_of(server_calls, Call::Recv), "ping!");
+  const auto* accept = server_calls[3];
+  EXPECT_EQ(accept->call, Call::Accept);
+  EXPECT_GE(accept->result, 0);
+  EXPECT_EQ(accept->peer, client.local_endpoint().to_address());
+  EXPECT_EQ(accept->flow, send.flow);
+  EXPECT_NE(send.flow, trace::kNoFlow);
+
+  // The end of the stream is a recv that returned 0.
+  const trace::Event& last_recv = *client_calls[client_calls.size() - 2];
+  EXPECT_EQ(last_recv.call, Call::Recv);
+  EXPECT_EQ(last_recv.result, 0);
+  EXPECT_EQ(last_recv.stream_offset, 5u);
+}
+
+TEST_F(TracedSocketTest, ShortReadsAreVisible) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  client.send_all("0123456789");
+  EXPECT_EQ(connection.recv(4), "0123");
+  std::string rest;
+  while (rest.size() < 6) rest += connection.recv(100);
+  EXPECT_EQ(rest, "456789");
+  const auto recvs = calls_of(trace_, "server");
+  const trace::Event* first_recv = nullptr;
+  for (const auto* e : recvs) {
+    if (e->call == Call::Recv) {
+      first_recv = e;
+      break;
+    }
+  }
+  ASSERT_NE(first_recv, nullptr);
+  EXPECT_EQ(first_recv->requested, 4u);
+  EXPECT_EQ(first_recv->result, 4);
+}
+
+TEST_F(TracedSocketTest, PartialSendsAreVisible) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();  // never reads: buffers fill up
+  const int small = 4096;
+  ::setsockopt(client.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  ::setsockopt(connection.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  const std::string big(8 << 20, 'x');
+  client.set_timeout(std::chrono::milliseconds(0));  // do not wait for room: return what fitted
+  const auto sent = client.send(big);
+  ASSERT_GT(sent, 0);
+  EXPECT_LT(sent, static_cast<std::int64_t>(big.size()));
+  const auto client_calls = calls_of(trace_, "client");
+  const trace::Event& send = *client_calls.back();
+  EXPECT_EQ(send.call, Call::Send);
+  EXPECT_EQ(send.requested, big.size());
+  EXPECT_EQ(send.result, sent);
+  EXPECT_EQ(send.payload_size, static_cast<std::uint32_t>(sent));
+}
+
+TEST_F(TracedSocketTest, ConnectionRefusedIsDataNotACrash) {
+  // Bind a port and close it again without listening: nothing answers there.
+  Endpoint closed_port;
+  {
+    TracedSocket probe = TracedSocket::open(actor("probe"), Protocol::Tcp);
+    probe.bind(Endpoint::loopback(AF_INET, 0));
+    closed_port = probe.local_endpoint();
+  }
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  EXPECT_FALSE(client.connect(closed_port));
+  EXPECT_EQ(client.last_error(), ECONNREFUSED);
+  const auto calls = calls_of(trace_, "client");
+  const trace::Event& connect = *calls.back();
+  EXPECT_EQ(connect.call, Call::Connect);
+  EXPECT_EQ(connect.result, -1);
+  EXPECT_EQ(connect.err, ECONNREFUSED);
+  EXPECT_EQ(connect.peer, closed_port.to_address());
+}
+
+TEST_F(TracedSocketTest, ResetByPeerIsRecordedOnRecv) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  {
+    TracedSocket connection = server_listener.accept();
+    const linger abort_on_close{1, 0};  // close() sends RST instead of FIN
+    ::setsockopt(connection.fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+  }
+  EXPECT_EQ(client.recv(100), "");
+  EXPECT_EQ(client.last_error(), ECONNRESET);
+  const auto calls = calls_of(trace_, "client");
+  EXPECT_EQ(calls.back()->call, Call::Recv);
+  EXPECT_EQ(calls.back()->err, ECONNRESET);
+}
+
+TEST_F(TracedSocketTest, TimeoutIsRecordedAsEagain) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  client.set_timeout(std::chrono::milliseconds(30));
+  EXPECT_EQ(client.recv(100), "");
+  EXPECT_FALSE(client.eof());
+  EXPECT_EQ(client.last_error(), EAGAIN);
+  const trace::Event& recv = *calls_of(trace_, "client").back();
+  EXPECT_EQ(recv.err, EAGAIN);
+  EXPECT_GE(recv.dur_ns, 30'000'000);  // it really waited for the timeout
+}
+
+TEST_F(TracedSocketTest, CancelUnblocksARecvThatWouldWaitForever) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  std::atomic<bool> cancelled{false};
+  std::jthread blocked([&] {
+    try {
+      client.recv(100);
+    } catch (const Cancelled&) {
+      cancelled = true;
+    }
+  });
+  cancel_.cancel();
+  blocked.join();
+  EXPECT_TRUE(cancelled.load());
+}
+
+TEST_F(TracedSocketTest, TcpStateChangesBecomeEvents) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  {
+    TracedSocket connection = server_listener.accept();
+  }  // server closes: the client's next read sees the end and the state moves on
+  EXPECT_EQ(client.recv(100), "");
+  std::vector<std::pair<std::string, std::string>> client_states;
+  bool listen_seen = false;
+  for (std::size_t i = 0; i < trace_.size(); ++i) {
+    const auto& e = trace_[i];
+    if (e.kind != trace::EventKind::TcpState) continue;
+    if (trace_.lane_name(e.lane) == "server" && e.new_state == TCP_LISTEN) listen_seen = true;
+    if (trace_.lane_name(e.lane) == "client") {
+      client_states.emplace_back(trace::tcp_state_name(e.old_state), trace::tcp_state_name(e.new_state));
+    }
+  }
+  EXPECT_TRUE(listen_seen);
+  ASSERT_GE(client_states.size(), 3u);
+  EXPECT_EQ(client_states.front().second, "CLOSE");  // a new socket
+  EXPECT_EQ(client_states.back().second, "CLOSE_WAIT");
+  bool established = false;
+  for (const auto& [from, to] : client_states) established |= to == "ESTABLISHED";
+  EXPECT_TRUE(established);
+}
+
+TEST_F(TracedSocketTest, UdpKeepsDatagramBoundaries) {
+  TracedSocket receiver = TracedSocket::open(actor("server"), Protocol::Udp);
+  receiver.bind(Endpoint::loopback(AF_INET, 0));
+  TracedSocket sender = TracedSocket::open(actor("client"), Protocol::Udp);
+  EXPECT_EQ(sender.send_to("hello ", receiver.local_endpoint()), 6);
+  EXPECT_EQ(sender.send_to("world", receiver.local_endpoint()), 5);
+  const auto first = receiver.recv_from(4096);
+  const auto second = receiver.recv_from(4096);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->data, "hello ");
+  EXPECT_EQ(second->data, "world");
+  EXPECT_EQ(first->from.port(), sender.local_endpoint().port());  // bound implicitly by sendto
+
+  const auto calls = calls_of(trace_, "server");
+  const trace::Event& recv = *calls.back();
+  EXPECT_EQ(recv.call, Call::RecvFrom);
+  EXPECT_EQ(recv.requested, 4096u);
+  EXPECT_EQ(recv.result, 5);
+  EXPECT_EQ(recv.payload.text(), "world");
+  EXPECT_EQ(recv.transport, trace::Transport::Udp);
+  const auto sends = calls_of(trace_, "client");
+  EXPECT_EQ(sends.back()->flow, recv.flow);
+}
+
+TEST_F(TracedSocketTest, WorksOverIpv6Loopback) {
+  TracedSocket probe = TracedSocket::open(actor("probe"), Protocol::Tcp, AF_INET6);
+  try {
+    probe.bind(Endpoint::loopback(AF_INET6, 0));
+  } catch (const SysError& e) {
+    GTEST_SKIP() << "no IPv6 loopback on this machine: " << e.what();
+  }
+  TracedSocket server_listener = listener(AF_INET6);
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp, AF_INET6);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  client.send_all("six");
+  EXPECT_EQ(connection.recv(10), "six");
+  const auto& connect = *calls_of(trace_, "client")[1];
+  EXPECT_EQ(connect.peer.family, 6);
+  EXPECT_EQ(connect.peer.to_string(), server_listener.local_endpoint().to_string());
+}
+
+TEST_F(TracedSocketTest, BusyPortIsAClearError) {
+  TracedSocket first = listener();
+  TracedSocket second = TracedSocket::open(actor("server"), Protocol::Tcp);
+  try {
+    second.bind(first.local_endpoint());
+    ADD_FAILURE() << "bound a port that was in use";
+  } catch (const SysError& e) {
+    EXPECT_EQ(e.err(), EADDRINUSE);
+    EXPECT_NE(std::string(e.what()).find(first.local_endpoint().to_string()), std::string::npos);
+  }
+  EXPECT_EQ(calls_of(trace_, "server").back()->err, EADDRINUSE);  // recorded before thrown
+}
+
+}  // namespace
+}  // namespace wirestep::net
