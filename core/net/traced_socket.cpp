@@ -3,7 +3,9 @@
 #include "net/traced_socket.h"
 
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <netinet/tcp.h>
+#include <sys/time.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -41,9 +43,10 @@ TracedSocket::TracedSocket(const Actor& actor, Protocol protocol, int family, Fd
 TracedSocket TracedSocket::open(const Actor& actor, Protocol protocol, int family) {
   TracedSocket socket(actor, protocol, family, Fd{});
   const auto start = socket.gate(Call::Socket, 0);
-  const int fd = ::socket(family, socket_type(protocol) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int fd = ::socket(family, socket_type(protocol) | SOCK_CLOEXEC, 0);
   const int err = fd < 0 ? errno : 0;
   socket.fd_.reset(fd);
+  if (fd >= 0) socket.apply_wait_slice();
   socket.record(Call::Socket, start, fd, err, 0, {}, 0);
   if (fd < 0) throw SysError("socket", err);
   socket.snapshot_tcp();
@@ -85,6 +88,7 @@ TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
   last_error_ = other.last_error_;
   eof_ = other.eof_;
   tcp_state_ = other.tcp_state_;
+  last_snapshot_ns_ = other.last_snapshot_ns_;
   return *this;
 }
 
@@ -132,6 +136,54 @@ void TracedSocket::record(Call call, std::int64_t start_ns, std::int64_t result,
   event.flow = flow_;
   event.dur_ns = steady_ns() - start_ns;
   actor_.trace->append(event, payload);
+}
+
+void TracedSocket::apply_wait_slice() {
+  // The kernel sleeps inside a blocking call for at most one slice; between slices we look
+  // for cancellation and the caller's timeout. The fast path stays one system call per call,
+  // like a plain blocking socket.
+  int slice_ms = static_cast<int>(kWaitSlice.count());
+  if (timeout_ms_ > 0 && timeout_ms_ < slice_ms) slice_ms = timeout_ms_;
+  const timeval slice{slice_ms / 1000, (slice_ms % 1000) * 1000};
+  ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice);
+  ::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice);
+}
+
+void TracedSocket::set_timeout(std::chrono::milliseconds timeout) {
+  timeout_ms_ = static_cast<int>(timeout.count());
+  if (fd_.valid()) apply_wait_slice();
+}
+
+template <typename Op>
+std::int64_t TracedSocket::blocking_call(int& err, Op op) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(timeout_ms_, 0));
+  for (;;) {
+    // A zero timeout means "do not wait at all": MSG_DONTWAIT returns what fits right now.
+    const std::int64_t result = op(timeout_ms_ == 0 ? MSG_DONTWAIT : 0);
+    if (result >= 0) {
+      err = 0;
+      return result;
+    }
+    err = errno;
+    if (err == EINTR) continue;
+    if (err != EAGAIN && err != EWOULDBLOCK) return -1;
+    if (actor_.cancel != nullptr) actor_.cancel->throw_if_cancelled();
+    if (timeout_ms_ == 0 || (timeout_ms_ > 0 && std::chrono::steady_clock::now() >= deadline)) {
+      return -1;
+    }
+  }
+}
+
+void TracedSocket::after_data_call(std::int64_t result) {
+  // TCP_INFO costs a system call; a data call that moved bytes rarely changes the state, so
+  // on the data path it is read at most once per millisecond, and always when a call hit the
+  // end of the stream or an error (where the peer has moved the state on).
+  if (protocol_ != Protocol::Tcp) return;
+  const std::int64_t now = steady_ns();
+  if (result <= 0 || now - last_snapshot_ns_ >= 1'000'000) {
+    last_snapshot_ns_ = now;
+    snapshot_tcp();
+  }
 }
 
 void TracedSocket::snapshot_tcp() {
@@ -212,15 +264,16 @@ TracedSocket TracedSocket::accept() { return accept(actor_); }
 TracedSocket TracedSocket::accept(const Actor& actor) {
   const auto start = gate(Call::Accept, 0);
   sockaddr_storage address{};
-  int fd = -1;
+  socklen_t length = sizeof address;
   int err = 0;
-  for (;;) {
-    socklen_t length = sizeof address;
-    fd = ::accept4(fd_.get(), reinterpret_cast<sockaddr*>(&address), &length,
-                   SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd >= 0) {
+  const int fd = static_cast<int>(blocking_call(err, [&](int) {
+    length = sizeof address;
+    return ::accept4(fd_.get(), reinterpret_cast<sockaddr*>(&address), &length, SOCK_CLOEXEC);
+  }));
+  if (fd >= 0) {
       TracedSocket accepted(actor, protocol_, family_, Fd(fd));
       accepted.timeout_ms_ = timeout_ms_;
+      accepted.apply_wait_slice();
       accepted.peer_ = Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&address), length);
       accepted.refresh_local();
       accepted.refresh_flow(accepted.peer_);
@@ -232,11 +285,6 @@ TracedSocket TracedSocket::accept(const Actor& actor) {
       flow_ = saved_flow;
       accepted.snapshot_tcp();
       return accepted;
-    }
-    err = errno;
-    if (err == EINTR || err == ECONNABORTED) continue;
-    if (err != EAGAIN && err != EWOULDBLOCK) break;
-    if (!wait_ready(POLLIN)) break;  // timed out: err stays EAGAIN
   }
   record(Call::Accept, start, -1, err, 0, {}, 0);
   if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
@@ -248,6 +296,9 @@ TracedSocket TracedSocket::accept(const Actor& actor) {
 bool TracedSocket::connect(const Endpoint& peer) {
   const auto start = gate(Call::Connect, 0);
   peer_ = peer;
+  // Non-blocking only for the handshake, so the wait can watch the cancel signal too.
+  const int flags = ::fcntl(fd_.get(), F_GETFL);
+  ::fcntl(fd_.get(), F_SETFL, flags | O_NONBLOCK);
   int result = ::connect(fd_.get(), peer.sockaddr_ptr(), peer.length());
   int err = result < 0 ? errno : 0;
   if (result < 0 && err == EINPROGRESS) {
@@ -262,6 +313,7 @@ bool TracedSocket::connect(const Endpoint& peer) {
     }
     result = err == 0 ? 0 : -1;
   }
+  ::fcntl(fd_.get(), F_SETFL, flags);
   refresh_local();
   if (result == 0) refresh_flow(peer_);
   record(Call::Connect, start, result, err, 0, {}, 0);
@@ -271,23 +323,16 @@ bool TracedSocket::connect(const Endpoint& peer) {
 
 std::int64_t TracedSocket::send(std::string_view data) {
   const auto start = gate(Call::Send, data.size());
-  std::int64_t result = -1;
   int err = 0;
-  for (;;) {
-    result = ::send(fd_.get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (result >= 0) break;
-    err = errno;
-    if (err == EINTR) continue;
-    if (err != EAGAIN && err != EWOULDBLOCK) break;
-    if (!wait_ready(POLLOUT)) break;
-  }
-  if (result >= 0) err = 0;
+  const std::int64_t result = blocking_call(err, [&](int flags) {
+    return ::send(fd_.get(), data.data(), data.size(), flags | MSG_NOSIGNAL);
+  });
   const auto offset = sent_;
   if (result > 0) sent_ += static_cast<std::uint64_t>(result);
   record(Call::Send, start, result, err, data.size(),
          result > 0 ? as_bytes(data.substr(0, static_cast<std::size_t>(result))) : std::span<const std::byte>{},
          offset);
-  if (result <= 0 || result < static_cast<std::int64_t>(data.size())) snapshot_tcp();
+  after_data_call(result);
   return result;
 }
 
@@ -302,17 +347,10 @@ bool TracedSocket::send_all(std::string_view data) {
 
 std::int64_t TracedSocket::recv_into(std::span<std::byte> buffer) {
   const auto start = gate(Call::Recv, buffer.size());
-  std::int64_t result = -1;
   int err = 0;
-  for (;;) {
-    result = ::recv(fd_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
-    if (result >= 0) break;
-    err = errno;
-    if (err == EINTR) continue;
-    if (err != EAGAIN && err != EWOULDBLOCK) break;
-    if (!wait_ready(POLLIN)) break;
-  }
-  if (result >= 0) err = 0;
+  const std::int64_t result = blocking_call(err, [&](int flags) {
+    return ::recv(fd_.get(), buffer.data(), buffer.size(), flags);
+  });
   eof_ = result == 0 && !buffer.empty();
   const auto offset = received_;
   if (result > 0) received_ += static_cast<std::uint64_t>(result);
@@ -320,9 +358,7 @@ std::int64_t TracedSocket::recv_into(std::span<std::byte> buffer) {
          result > 0 ? std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(result))
                     : std::span<const std::byte>{},
          offset);
-  // Data calls leave an established connection as it was; only the end of the stream or an
-  // error can mean the peer moved it on (CLOSE_WAIT, CLOSE), so only those pay for TCP_INFO.
-  if (result <= 0) snapshot_tcp();
+  after_data_call(result);
   return result;
 }
 
@@ -335,18 +371,11 @@ std::string TracedSocket::recv(std::size_t max) {
 
 std::int64_t TracedSocket::send_to(std::string_view data, const Endpoint& peer) {
   const auto start = gate(Call::SendTo, data.size());
-  std::int64_t result = -1;
   int err = 0;
-  for (;;) {
-    result = ::sendto(fd_.get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
-                      peer.sockaddr_ptr(), peer.length());
-    if (result >= 0) break;
-    err = errno;
-    if (err == EINTR) continue;
-    if (err != EAGAIN && err != EWOULDBLOCK) break;
-    if (!wait_ready(POLLOUT)) break;
-  }
-  if (result >= 0) err = 0;
+  const std::int64_t result = blocking_call(err, [&](int flags) {
+    return ::sendto(fd_.get(), data.data(), data.size(), flags | MSG_NOSIGNAL, peer.sockaddr_ptr(),
+                    peer.length());
+  });
   if (local_.empty() || local_.port() == 0) refresh_local();  // the kernel bound us implicitly
   refresh_flow(peer);
   const auto offset = sent_;
@@ -361,19 +390,13 @@ std::optional<Datagram> TracedSocket::recv_from(std::size_t max) {
   const auto start = gate(Call::RecvFrom, max);
   std::string buffer(max, '\0');
   sockaddr_storage address{};
-  std::int64_t result = -1;
-  int err = 0;
   socklen_t length = 0;
-  for (;;) {
+  int err = 0;
+  const std::int64_t result = blocking_call(err, [&](int flags) {
     length = sizeof address;
-    result = ::recvfrom(fd_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT,
-                        reinterpret_cast<sockaddr*>(&address), &length);
-    if (result >= 0) break;
-    err = errno;
-    if (err == EINTR) continue;
-    if (err != EAGAIN && err != EWOULDBLOCK) break;
-    if (!wait_ready(POLLIN)) break;
-  }
+    return ::recvfrom(fd_.get(), buffer.data(), buffer.size(), flags,
+                      reinterpret_cast<sockaddr*>(&address), &length);
+  });
   if (result < 0) {
     record(Call::RecvFrom, start, result, err, max, {}, received_);
     return std::nullopt;

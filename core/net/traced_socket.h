@@ -28,8 +28,9 @@ struct Datagram {
 // recorded after it returns: time, how long it blocked, fd, addresses, result, errno and the
 // bytes that moved. Outcomes a lesson teaches (refused, timed out, reset, end of stream)
 // come back as results and last_error(); only surprises (no fds left, a bind that fails)
-// throw SysError. Internally the fd is non-blocking and waits poll the lesson's CancelSignal
-// too, so cancelling a lesson ends even a recv() that would wait forever.
+// throw SysError. Blocking calls sleep in the kernel in short slices (SO_RCVTIMEO/SNDTIMEO)
+// and check the lesson's CancelSignal between them, so cancelling a lesson ends even a
+// recv() that would wait forever, while the fast path stays one system call.
 class TracedSocket {
  public:
   TracedSocket() = default;
@@ -62,7 +63,7 @@ class TracedSocket {
 
   // How long accept/connect/send/recv wait before giving up with EAGAIN (ETIMEDOUT for
   // connect). Negative waits forever (until cancelled). Not a recorded call.
-  void set_timeout(std::chrono::milliseconds timeout) { timeout_ms_ = static_cast<int>(timeout.count()); }
+  void set_timeout(std::chrono::milliseconds timeout);
   // SO_REUSEADDR, so a server can be restarted while old connections sit in TIME_WAIT.
   void set_reuse_address(bool on);
 
@@ -80,7 +81,13 @@ class TracedSocket {
  private:
   TracedSocket(const Actor& actor, Protocol protocol, int family, Fd fd);
 
+  static constexpr std::chrono::milliseconds kWaitSlice{50};
+
   std::int64_t gate(trace::Call call, std::size_t size);
+  void apply_wait_slice();
+  template <typename Op>
+  std::int64_t blocking_call(int& err, Op op);
+  void after_data_call(std::int64_t result);
   bool wait_ready(short events);
   void record(trace::Call call, std::int64_t start_ns, std::int64_t result, int err,
               std::size_t requested, std::span<const std::byte> payload,
@@ -103,6 +110,7 @@ class TracedSocket {
   int last_error_ = 0;
   bool eof_ = false;
   std::uint8_t tcp_state_ = 0;
+  std::int64_t last_snapshot_ns_ = 0;
 };
 
 }  // namespace wirestep::net

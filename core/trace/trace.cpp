@@ -24,7 +24,7 @@ std::int64_t Trace::now_ns() const {
 }
 
 LaneId Trace::lane(std::string_view name) {
-  std::lock_guard lock(append_mutex_);
+  std::lock_guard lock(append_lock_);
   const std::size_t count = lane_count_.load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < count; ++i) {
     if ((*lane_names_)[i] == name) return static_cast<LaneId>(i);
@@ -44,7 +44,7 @@ std::string_view Trace::lane_name(LaneId id) const {
 }
 
 FlowId Trace::new_flow() {
-  std::lock_guard lock(append_mutex_);
+  std::lock_guard lock(append_lock_);
   return next_flow_++;
 }
 
@@ -52,21 +52,21 @@ FlowId Trace::flow_of(const Address& a, const Address& b) {
   std::string left = a.to_string();
   std::string right = b.to_string();
   if (right < left) std::swap(left, right);
-  std::lock_guard lock(append_mutex_);
+  std::lock_guard lock(append_lock_);
   auto [it, inserted] = flows_.try_emplace({std::move(left), std::move(right)}, next_flow_);
   if (inserted) ++next_flow_;
   return it->second;
 }
 
 std::uint64_t Trace::append(Event event, std::span<const std::byte> payload) {
-  std::lock_guard lock(append_mutex_);
+  std::lock_guard lock(append_lock_);
   // The clock is read under the lock so that seq order and time order always agree.
   event.t_ns = std::max(now_ns(), last_t_ns_);
   return append_locked(event, payload, payload.size());
 }
 
 std::uint64_t Trace::append_recorded(Event event, std::span<const std::byte> payload) {
-  std::lock_guard lock(append_mutex_);
+  std::lock_guard lock(append_lock_);
   event.t_ns = std::max(event.t_ns, last_t_ns_);
   if (event.flow >= next_flow_) next_flow_ = event.flow + 1;
   // A file may say the payload was longer than the bytes it kept: keep saying so.
@@ -90,9 +90,10 @@ std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payl
   event.payload = store_payload(payload);
   last_t_ns_ = event.t_ns;
   chunks_[chunk][index % kChunkEvents] = event;
-  // seq_cst store and load pair with wait_for_more() so a sleeping reader is never missed.
-  published_.store(index + 1, std::memory_order_seq_cst);
-  if (waiters_.load(std::memory_order_seq_cst) > 0) {
+  published_.store(index + 1, std::memory_order_release);
+  // Deliberately not a full fence (it would cost every append): in the rare race where a
+  // reader starts waiting just as this store lands, it wakes at its own timeout instead.
+  if (waiters_.load(std::memory_order_relaxed) > 0) {
     std::lock_guard wake(wait_mutex_);
     wait_cv_.notify_all();
   }

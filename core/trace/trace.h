@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "trace/event.h"
+#include "trace/spin_lock.h"
 
 namespace wirestep::trace {
 
@@ -85,7 +86,7 @@ class Trace {
   const TraceLimits limits_;
   const std::chrono::steady_clock::time_point epoch_;
 
-  std::mutex append_mutex_;  // orders producers; readers never take it
+  SpinLock append_lock_;  // orders producers; readers never take it
   std::vector<std::unique_ptr<Event[]>> chunk_owner_;
   std::unique_ptr<Event*[]> chunks_;  // fixed directory: never reallocates under a reader
   std::size_t chunk_capacity_ = 0;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# WireStep set-up on Debian 12: installs what is missing, builds, then runs the app or the tests.
+#   ./build.sh app [ARGS...]   build and launch the app (ARGS go to wirestep)
+#   ./build.sh test [PRESET]   build and run the whole test suite (PRESET: default, asan, tsan)
+#   ./build.sh deps            only install the Debian packages
+#   ./build.sh bench           build and run the benchmarks (see tests/bench/)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libimgui-dev libglfw3-dev libgl-dev libstb-dev libmd4c-dev fonts-dejavu-core
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libpcap-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  xvfb xauth
+)
+
+install_deps() {
+  local missing=()
+  for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  local preset="$1"
+  local extra=()
+  # CI treats warnings as errors; a developer's build just shows them.
+  if [ -n "${CI:-}" ]; then extra+=(-DWIRESTEP_WERROR=ON); fi
+  cmake --preset "$preset" "${extra[@]}" >/dev/null
+  cmake --build --preset "$preset"
+}
+
+command="${1:-app}"
+shift || true
+case "$command" in
+  deps)
+    install_deps
+    ;;
+  app)
+    install_deps
+    build default
+    exec ./build/default/app/wirestep "$@"
+    ;;
+  test)
+    preset="${1:-default}"
+    install_deps
+    build "$preset"
+    ctest --preset "$preset" -j "$(nproc)"
+    ;;
+  bench)
+    install_deps
+    build default
+    tests/bench/run_benchmarks.sh build/default
+    ;;
+  *)
+    echo "usage: ./build.sh app [ARGS...] | test [default|asan|tsan] | deps | bench" >&2
+    exit 2
+    ;;
+esac
