@@ -110,25 +110,9 @@ Bytes Trace::store_payload(std::span<const std::byte> payload) {
     dropped_payload_bytes_.fetch_add(payload.size() - keep, std::memory_order_relaxed);
   }
   if (keep == 0) return {};
-  if (keep > arena_left_) {
-    if (keep >= kArenaBlock / 4) {
-      // A large payload gets a block of its own so small ones keep filling the current block.
-      arena_blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(keep));
-      std::byte* dst = arena_blocks_.back().get();
-      std::memcpy(dst, payload.data(), keep);
-      arena_used_.fetch_add(keep, std::memory_order_relaxed);
-      return Bytes{dst, static_cast<std::uint32_t>(keep)};
-    }
-    arena_blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kArenaBlock));
-    arena_cursor_ = arena_blocks_.back().get();
-    arena_left_ = kArenaBlock;
-  }
-  std::byte* dst = arena_cursor_;
-  std::memcpy(dst, payload.data(), keep);
-  arena_cursor_ += keep;
-  arena_left_ -= keep;
-  arena_used_.fetch_add(keep, std::memory_order_relaxed);
-  return Bytes{dst, static_cast<std::uint32_t>(keep)};
+  std::byte* stored = arena_.store(payload.first(keep));
+  arena_used_.store(arena_.used(), std::memory_order_relaxed);
+  return Bytes{stored, static_cast<std::uint32_t>(keep)};
 }
 
 std::size_t Trace::lower_bound_time(std::int64_t t_ns) const {

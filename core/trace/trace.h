@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trace/byte_arena.h"
 #include "trace/event.h"
 #include "trace/spin_lock.h"
 
@@ -33,7 +34,6 @@ class Trace {
  public:
   static constexpr std::size_t kChunkEvents = 4096;
   static constexpr std::size_t kMaxLanes = 4096;
-  static constexpr std::size_t kArenaBlock = std::size_t{1} << 20;
 
   explicit Trace(TraceLimits limits = {});
   ~Trace();
@@ -95,10 +95,8 @@ class Trace {
   FlowId next_flow_ = 1;
   std::map<std::pair<std::string, std::string>, FlowId> flows_;
 
-  std::vector<std::unique_ptr<std::byte[]>> arena_blocks_;
-  std::byte* arena_cursor_ = nullptr;
-  std::size_t arena_left_ = 0;
-  std::atomic<std::size_t> arena_used_{0};
+  ByteArena arena_;
+  std::atomic<std::size_t> arena_used_{0};  // mirrors arena_.used() for lock-free readers
 
   std::unique_ptr<std::array<std::string, kMaxLanes>> lane_names_;
   std::atomic<std::size_t> lane_count_{0};

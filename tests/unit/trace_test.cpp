@@ -107,7 +107,7 @@ TEST(Trace, SizesOnlyModeKeepsNoBytes) {
 TEST(Trace, PayloadsStayPutAsTheArenaGrows) {
   Trace trace;
   const LaneId lane = trace.lane("client");
-  const std::string big(Trace::kArenaBlock, 'B');
+  const std::string big(ByteArena::kBlockSize, 'B');
   const auto first = trace.append(note_on(lane), std::string_view("first"));
   const std::byte* address = trace[first].payload.data;
   for (int i = 0; i < 8; ++i) trace.append(note_on(lane), std::string_view(big));

@@ -1,0 +1,39 @@
+// Append-only storage for payload bytes: what is stored never moves until the arena dies.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace wirestep::trace {
+
+// Bytes go into large anonymous mappings that ask for transparent huge pages: bulk captures
+// copy gigabytes, and faulting that in 4 KiB pages would cost more than the copy itself.
+// Not thread-safe: the Trace calls it under its append lock.
+class ByteArena {
+ public:
+  static constexpr std::size_t kBlockSize = std::size_t{8} << 20;
+
+  ByteArena() = default;
+  ~ByteArena();
+  ByteArena(const ByteArena&) = delete;
+  ByteArena& operator=(const ByteArena&) = delete;
+
+  // Copies bytes in and returns where they now live.
+  std::byte* store(std::span<const std::byte> bytes);
+  std::size_t used() const { return used_; }
+
+ private:
+  struct Block {
+    std::byte* data;
+    std::size_t size;
+  };
+  static Block map_block(std::size_t size);
+
+  std::vector<Block> blocks_;
+  std::byte* cursor_ = nullptr;
+  std::size_t left_ = 0;
+  std::size_t used_ = 0;
+};
+
+}  // namespace wirestep::trace
