@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   run->add_flag("--step", run_options.step, "Wait for Enter before each socket call");
   run->add_option("--speed", run_options.speed,
                   "Pace: 1 = one call every 0.4 s, 2 = twice as fast, 0 = no pacing")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
   run->add_option("--trace", run_options.trace_path, "Save the whole trace as JSON to this file");
   run->add_option("--clients", run_options.clients, "Concurrent clients for multi-client lessons")
@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    std::cout << e.what() << "\n";  // CLI11 2.1 prints it without a newline
+    return cli::kExitOk;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return cli::kExitUsage;
