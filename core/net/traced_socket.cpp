@@ -29,12 +29,6 @@ std::span<const std::byte> as_bytes(std::string_view text) {
   return std::as_bytes(std::span(text.data(), text.size()));
 }
 
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 TracedSocket::TracedSocket(const Actor& actor, Protocol protocol, int family, Fd fd)
@@ -89,6 +83,7 @@ TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
   eof_ = other.eof_;
   tcp_state_ = other.tcp_state_;
   last_snapshot_ns_ = other.last_snapshot_ns_;
+  last_call_end_ns_ = other.last_call_end_ns_;
   return *this;
 }
 
@@ -97,7 +92,7 @@ std::int64_t TracedSocket::gate(Call call, std::size_t size) {
   if (actor_.gate != nullptr) {
     actor_.gate->wait_turn(PendingCall{actor_.lane, call, fd_.get(), static_cast<std::uint32_t>(size)});
   }
-  return actor_.trace != nullptr ? steady_ns() : 0;
+  return actor_.trace != nullptr ? actor_.trace->now_ns() : 0;
 }
 
 bool TracedSocket::wait_ready(short events) {
@@ -134,8 +129,10 @@ void TracedSocket::record(Call call, std::int64_t start_ns, std::int64_t result,
   event.local = local_.to_address();
   event.peer = (peer != nullptr ? *peer : peer_).to_address();
   event.flow = flow_;
-  event.dur_ns = steady_ns() - start_ns;
-  actor_.trace->append(event, payload);
+  // One clock read serves as the call's end, its duration and its place in the trace.
+  last_call_end_ns_ = actor_.trace->now_ns();
+  event.dur_ns = last_call_end_ns_ - start_ns;
+  actor_.trace->append_at(last_call_end_ns_, event, payload);
 }
 
 void TracedSocket::apply_wait_slice() {
@@ -179,9 +176,8 @@ void TracedSocket::after_data_call(std::int64_t result) {
   // on the data path it is read at most once per millisecond, and always when a call hit the
   // end of the stream or an error (where the peer has moved the state on).
   if (protocol_ != Protocol::Tcp) return;
-  const std::int64_t now = steady_ns();
-  if (result <= 0 || now - last_snapshot_ns_ >= 1'000'000) {
-    last_snapshot_ns_ = now;
+  if (result <= 0 || last_call_end_ns_ - last_snapshot_ns_ >= 1'000'000) {
+    last_snapshot_ns_ = last_call_end_ns_;
     snapshot_tcp();
   }
 }

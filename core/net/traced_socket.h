@@ -110,7 +110,8 @@ class TracedSocket {
   int last_error_ = 0;
   bool eof_ = false;
   std::uint8_t tcp_state_ = 0;
-  std::int64_t last_snapshot_ns_ = 0;
+  std::int64_t last_snapshot_ns_ = 0;   // trace time of the last TCP_INFO read
+  std::int64_t last_call_end_ns_ = 0;   // trace time the last recorded call returned
 };
 
 }  // namespace wirestep::net

@@ -65,6 +65,12 @@ std::uint64_t Trace::append(Event event, std::span<const std::byte> payload) {
   return append_locked(event, payload, payload.size());
 }
 
+std::uint64_t Trace::append_at(std::int64_t t_ns, Event event, std::span<const std::byte> payload) {
+  std::lock_guard lock(append_lock_);
+  event.t_ns = std::max(t_ns, last_t_ns_);
+  return append_locked(event, payload, payload.size());
+}
+
 std::uint64_t Trace::append_recorded(Event event, std::span<const std::byte> payload) {
   std::lock_guard lock(append_lock_);
   event.t_ns = std::max(event.t_ns, last_t_ns_);

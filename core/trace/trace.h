@@ -46,6 +46,9 @@ class Trace {
   // Stamps seq and t_ns (now), copies payload into the arena, publishes. Returns the seq,
   // or kNoSeq when the event cap was reached and the event was counted as dropped.
   std::uint64_t append(Event event, std::span<const std::byte> payload = {});
+  // Like append(), for a producer that has just read now_ns() itself: saves a clock read on
+  // the capture path. A time older than the newest event's is raised to keep time order.
+  std::uint64_t append_at(std::int64_t t_ns, Event event, std::span<const std::byte> payload = {});
   std::uint64_t append(Event event, std::string_view payload) {
     return append(event, std::as_bytes(std::span(payload.data(), payload.size())));
   }
