@@ -1,0 +1,398 @@
+// MainWindow: child regions and splitters (ImGui 1.86 has no docking), menus, shortcuts and the file modal.
+#include "gui/main_window.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "gui/app_state.h"
+#include "gui/fonts.h"
+
+namespace wirestep::gui {
+namespace {
+
+// A bar between two regions that the user drags; `size` is the region it resizes.
+// `grow_with_drag` is +1 when dragging right/down makes the region larger, -1 when smaller.
+void splitter(const char* id, bool vertical_bar, float length, float& size, float min, float max, float grow_with_drag) {
+  const float thickness = 6.0f;
+  ImGui::InvisibleButton(id, vertical_bar ? ImVec2(thickness, length) : ImVec2(length, thickness));
+  const bool hovered = ImGui::IsItemHovered();
+  const bool active = ImGui::IsItemActive();
+  if (hovered || active) ImGui::SetMouseCursor(vertical_bar ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+  if (active) {
+    const float delta = vertical_bar ? ImGui::GetIO().MouseDelta.x : ImGui::GetIO().MouseDelta.y;
+    if (delta != 0) {
+      size = std::clamp(size + delta * grow_with_drag, min, std::max(min, max));
+      ImGui::MarkIniSettingsDirty();
+    }
+  }
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  const ImU32 colour = ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive : hovered ? ImGuiCol_SeparatorHovered : ImGuiCol_Separator);
+  if (vertical_bar) {
+    ImGui::GetWindowDrawList()->AddLine(ImVec2((a.x + b.x) / 2, a.y), ImVec2((a.x + b.x) / 2, b.y), colour, hovered || active ? 3.0f : 1.0f);
+  } else {
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x, (a.y + b.y) / 2), ImVec2(b.x, (a.y + b.y) / 2), colour, hovered || active ? 3.0f : 1.0f);
+  }
+}
+
+std::string default_trace_path() {
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : ".") + "/wirestep-trace.json";
+}
+
+std::string expand_home(const std::string& path) {
+  if (path.size() >= 1 && path[0] == '~' && (path.size() == 1 || path[1] == '/')) {
+    const char* home = std::getenv("HOME");
+    if (home != nullptr) return std::string(home) + path.substr(1);
+  }
+  return path;
+}
+
+// ---- imgui.ini: [WireStep][Layout] ----
+void* settings_open(ImGuiContext*, ImGuiSettingsHandler* handler, const char* name) {
+  return std::strcmp(name, "Layout") == 0 ? handler->UserData : nullptr;
+}
+
+void settings_line(ImGuiContext*, ImGuiSettingsHandler*, void* entry, const char* line) {
+  auto* layout = static_cast<Layout*>(entry);
+  float f = 0;
+  int i = 0;
+  char text[32] = {};
+  if (std::sscanf(line, "LeftWidth=%f", &f) == 1) layout->left_width = f;
+  else if (std::sscanf(line, "RightWidth=%f", &f) == 1) layout->right_width = f;
+  else if (std::sscanf(line, "BrowserFraction=%f", &f) == 1) layout->browser_fraction = std::clamp(f, 0.1f, 0.9f);
+  else if (std::sscanf(line, "LogHeight=%f", &f) == 1) layout->log_height = f;
+  else if (std::sscanf(line, "LogOpen=%d", &i) == 1) layout->log_open = i != 0;
+  else if (std::sscanf(line, "FontSize=%f", &f) == 1) layout->font_size = f;
+  else if (std::sscanf(line, "Theme=%31s", text) == 1) parse_theme(text, layout->theme);
+}
+
+void settings_write(ImGuiContext*, ImGuiSettingsHandler* handler, ImGuiTextBuffer* out) {
+  const auto* layout = static_cast<const Layout*>(handler->UserData);
+  out->appendf("[%s][Layout]\n", handler->TypeName);
+  out->appendf("LeftWidth=%.0f\nRightWidth=%.0f\nBrowserFraction=%.3f\nLogHeight=%.0f\nLogOpen=%d\n",
+               layout->left_width, layout->right_width, layout->browser_fraction, layout->log_height,
+               layout->log_open ? 1 : 0);
+  out->appendf("FontSize=%.0f\nTheme=%s\n\n", layout->font_size, std::string(to_string(layout->theme)).c_str());
+}
+
+}  // namespace
+
+MainWindow::MainWindow(AppState& state, Fonts& fonts) : state_(state), fonts_(fonts) {
+  file_path_ = default_trace_path();
+  panels::LogConsolePanel::install_sink();
+}
+
+void MainWindow::register_settings() {
+  ImGuiSettingsHandler handler;
+  handler.TypeName = "WireStep";
+  handler.TypeHash = ImHashStr("WireStep");
+  handler.ReadOpenFn = settings_open;
+  handler.ReadLineFn = settings_line;
+  handler.WriteAllFn = settings_write;
+  handler.UserData = &layout_;
+  ImGui::GetCurrentContext()->SettingsHandlers.push_back(handler);
+}
+
+void MainWindow::set_theme(ThemeKind kind) {
+  layout_.theme = kind;
+  apply_theme(kind, scale_);
+  ImGui::MarkIniSettingsDirty();
+}
+
+void MainWindow::draw() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                 ImGuiWindowFlags_MenuBar | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar;
+  ImGui::Begin("WireStep", nullptr, flags);
+  ImGui::PopStyleVar(2);
+
+  shortcuts();
+  menu_bar();
+
+  // Controls bar.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float controls_height = ImGui::GetFrameHeight() + style.WindowPadding.y * 2;
+  ImGui::BeginChild("##controls", ImVec2(0, controls_height), true, ImGuiWindowFlags_NoScrollbar);
+  controls_.draw(state_);
+  ImGui::EndChild();
+  message_bar();
+
+  // Body: three columns, then the log below.
+  const float log_header = ImGui::GetFrameHeightWithSpacing();
+  const float log_space = layout_.log_open ? layout_.log_height + 6 + log_header : log_header;
+  const float body_height = std::max(100.0f, ImGui::GetContentRegionAvail().y - log_space);
+  const float total_width = ImGui::GetContentRegionAvail().x;
+  const float min_centre = 300.0f * scale_;
+  layout_.left_width = std::clamp(layout_.left_width, 160.0f, std::max(160.0f, total_width - layout_.right_width - min_centre));
+  layout_.right_width = std::clamp(layout_.right_width, 200.0f, std::max(200.0f, total_width - layout_.left_width - min_centre));
+  const float centre_width = std::max(100.0f, total_width - layout_.left_width - layout_.right_width - 12);
+
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
+  left_column(body_height);
+  ImGui::SameLine();
+  splitter("##split_left", true, body_height, layout_.left_width, 160.0f, total_width - layout_.right_width - min_centre, 1);
+  ImGui::SameLine();
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, style.ItemSpacing);
+  ImGui::BeginChild("##centre", ImVec2(centre_width, body_height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  panels::TimelineFeed feed;
+  feed.trace = state_.trace();
+  feed.generation = state_.trace_generation();
+  feed.limit = state_.visible_limit();
+  feed.live = state_.live();
+  feed.replay = state_.replaying();
+  if (feed.live && state_.speed() > 0) {
+    // Following a paced run, start with room for a dozen calls so the first ones are not huge.
+    feed.min_span_ns = static_cast<std::int64_t>(12 * 400e6 / state_.speed());
+  }
+  if (const auto next = state_.pending(); next && state_.trace() != nullptr) {
+    feed.pending = view::PendingMark{next->lane, panels::pending_label(state_)};
+  }
+  if (const auto scrub = timeline_.draw(feed, state_.selection)) state_.scrub_to_time(*scrub);
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::SameLine();
+  splitter("##split_right", true, body_height, layout_.right_width, 200.0f, total_width - layout_.left_width - min_centre, -1);
+  ImGui::SameLine();
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, style.ItemSpacing);
+  right_column(body_height);
+  ImGui::PopStyleVar();
+  ImGui::PopStyleVar();
+
+  log_area();
+  file_modal();
+  help_overlay();
+  ImGui::End();
+}
+
+void MainWindow::left_column(float height) {
+  ImGui::BeginChild("##left", ImVec2(layout_.left_width, height), false);
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float browser_height = std::max(80.0f, (height - 6) * layout_.browser_fraction);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImGui::GetStyle().ItemSpacing);
+  ImGui::BeginChild("##browser", ImVec2(width, browser_height), true);
+  browser_.draw(state_);
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  float browser_px = browser_height;
+  splitter("##split_browser", false, width, browser_px, 80.0f, height - 80.0f, 1);
+  layout_.browser_fraction = std::clamp(browser_px / std::max(1.0f, height - 6), 0.1f, 0.9f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImGui::GetStyle().ItemSpacing);
+  ImGui::BeginChild("##narration", ImVec2(width, 0), true);
+  if (state_.narration().empty() && state_.run() == nullptr) {
+    ImGui::TextDisabled("The lesson's story appears here.");
+  } else {
+    narration_.draw(state_.narration(), state_.active_anchor());
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::EndChild();
+}
+
+void MainWindow::right_column(float height) {
+  ImGui::BeginChild("##right", ImVec2(layout_.right_width, height), true);
+  if (ImGui::BeginTabBar("##details")) {
+    if (ImGui::BeginTabItem("Inspector")) {
+      inspector_.draw(state_.trace(), state_.selection);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("HTTP")) {
+      http_.draw(state_.trace(), state_.selection);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("TCP state")) {
+      tcp_state_.draw(state_.trace(), state_.selection);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+}
+
+void MainWindow::log_area() {
+  const float width = ImGui::GetContentRegionAvail().x;
+  if (layout_.log_open) {
+    float height = layout_.log_height;
+    splitter("##split_log", false, width, height, 60.0f, 900.0f, -1);
+    layout_.log_height = height;
+  }
+  ImGui::SetNextItemOpen(layout_.log_open, ImGuiCond_Always);
+  const bool open = ImGui::CollapsingHeader("Log");
+  if (open != layout_.log_open) {
+    layout_.log_open = open;
+    ImGui::MarkIniSettingsDirty();
+  }
+  if (open) {
+    ImGui::BeginChild("##log", ImVec2(0, 0), true);
+    log_.draw();
+    ImGui::EndChild();
+  }
+}
+
+void MainWindow::message_bar() {
+  const Palette& pal = palette();
+  const auto& errors = state_.errors();
+  if (!errors.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.error));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(("⚠ " + errors.back()).c_str());
+    ImGui::PopStyleColor();
+    if (errors.size() > 1 && ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      for (const auto& error : errors) ImGui::TextUnformatted(error.c_str());
+      ImGui::EndTooltip();
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("dismiss")) state_.clear_errors();
+  } else if (!state_.notice().empty()) {
+    ImGui::TextDisabled("%s", state_.notice().c_str());
+  }
+}
+
+void MainWindow::menu_bar() {
+  if (!ImGui::BeginMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open trace...", "Ctrl+O")) {
+      file_action_ = FileAction::Open;
+      open_file_popup_ = true;
+    }
+    if (ImGui::MenuItem("Save trace...", "Ctrl+S", false, state_.trace() != nullptr)) {
+      file_action_ = FileAction::Save;
+      open_file_popup_ = true;
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Dark theme", nullptr, current_theme() == ThemeKind::Dark)) set_theme(ThemeKind::Dark);
+    if (ImGui::MenuItem("Light theme", nullptr, current_theme() == ThemeKind::Light)) set_theme(ThemeKind::Light);
+    if (ImGui::MenuItem("Presenter (projector)", nullptr, current_theme() == ThemeKind::Presenter)) set_theme(ThemeKind::Presenter);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Bigger text", "Ctrl+=")) fonts_.bigger();
+    if (ImGui::MenuItem("Smaller text", "Ctrl+-")) fonts_.smaller();
+    if (ImGui::MenuItem("Full screen", "F11")) fullscreen_request_ = true;
+    if (ImGui::MenuItem("Log console", nullptr, layout_.log_open)) layout_.log_open = !layout_.log_open;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard shortcuts", "F1")) show_help_ = true;
+    ImGui::EndMenu();
+  }
+  // Where the events come from, on the right of the menu bar.
+  const std::string source = state_.source_label();
+  const float width = ImGui::CalcTextSize(source.c_str()).x;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - width - 20));
+  ImGui::TextUnformatted(source.c_str());
+  ImGui::EndMenuBar();
+}
+
+void MainWindow::shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
+  if (io.KeyCtrl) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) fonts_.bigger();
+    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) fonts_.smaller();
+    if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) {
+      file_action_ = FileAction::Open;
+      open_file_popup_ = true;
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_S, false) && state_.trace() != nullptr) {
+      file_action_ = FileAction::Save;
+      open_file_popup_ = true;
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit_ = true;
+    return;
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) state_.toggle_play();
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_N)) state_.step();
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_B)) state_.step_back();
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) state_.restart();
+  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) fullscreen_request_ = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) show_help_ = !show_help_;
+  if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) layout_.log_open = !layout_.log_open;
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) show_help_ = false;
+}
+
+void MainWindow::file_modal() {
+  const char* title = file_action_ == FileAction::Save ? "Save trace" : "Open trace";
+  if (open_file_popup_) {
+    ImGui::OpenPopup(title);
+    open_file_popup_ = false;
+  }
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 36, 0), ImGuiCond_Appearing);
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted(file_action_ == FileAction::Save ? "Save the whole trace as JSON to:" : "Open a WireStep trace (.json):");
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 34);
+  const bool entered = ImGui::InputText("##path", &file_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::TextDisabled("~ means your home folder. Errors show above the timeline.");
+  const bool ok = ImGui::Button(file_action_ == FileAction::Save ? "Save" : "Open") || entered;
+  ImGui::SameLine();
+  const bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+  if (ok && !file_path_.empty()) {
+    const std::string path = expand_home(file_path_);
+    if (file_action_ == FileAction::Save) {
+      state_.save_trace_async(path);
+    } else {
+      state_.open_trace_async(path);
+    }
+    ImGui::CloseCurrentPopup();
+  } else if (cancel) {
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+}
+
+void MainWindow::help_overlay() {
+  if (!show_help_) return;
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x / 2, viewport->WorkPos.y + viewport->WorkSize.y / 2),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowBgAlpha(0.96f);
+  if (ImGui::Begin("Keyboard shortcuts (F1)", &show_help_,
+                   ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
+    static constexpr const char* kKeys[][2] = {
+        {"Space", "play / pause"},
+        {"Right or N", "step: let one socket call run"},
+        {"Left or B", "step back (replay of a finished run or a loaded trace)"},
+        {"R", "restart the lesson (or rewind the replay)"},
+        {"Mouse wheel, + / -", "zoom the timeline around the pointer"},
+        {"Drag", "pan the timeline; drag on the time axis to scrub a replay"},
+        {"Click", "inspect an event; click a folded mark to zoom in"},
+        {"F or Home", "follow live / fit the whole trace"},
+        {"Ctrl+= / Ctrl+-", "bigger / smaller text"},
+        {"Ctrl+O / Ctrl+S", "open / save a trace"},
+        {"L", "show or hide the log console"},
+        {"F11", "full screen"},
+        {"F1", "this help (Esc closes)"},
+        {"Ctrl+Q", "quit"},
+    };
+    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+      for (const auto& row : kKeys) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(row[0]);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted(row[1]);
+      }
+      ImGui::EndTable();
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace wirestep::gui

@@ -1,0 +1,87 @@
+// The one full-window layout: controls on top, lessons and narration left, timeline centre, details right, log below.
+#pragma once
+
+#include <string>
+
+#include "gui/theme.h"
+#include "panels/controls_panel.h"
+#include "panels/http_panel.h"
+#include "panels/inspector_panel.h"
+#include "panels/lesson_browser_panel.h"
+#include "panels/log_console_panel.h"
+#include "panels/narration_panel.h"
+#include "panels/tcp_state_panel.h"
+#include "panels/timeline_panel.h"
+
+namespace wirestep::gui {
+
+class AppState;
+class Fonts;
+
+// Sizes the user drags with the splitters; kept in imgui.ini under [WireStep][Layout].
+struct Layout {
+  float left_width = 330;
+  float right_width = 420;
+  float browser_fraction = 0.45f;  // of the left column, the rest is narration
+  float log_height = 170;
+  bool log_open = false;
+  ThemeKind theme = ThemeKind::Dark;
+  float font_size = 18;
+};
+
+class MainWindow {
+ public:
+  MainWindow(AppState& state, Fonts& fonts);
+
+  // Registers the [WireStep] section of imgui.ini; call after ImGui::CreateContext and before
+  // the ini file is read.
+  void register_settings();
+  Layout& layout() { return layout_; }
+
+  void draw();
+
+  const view::FrameStats& timeline_stats() const { return timeline_.stats(); }
+  bool quit_requested() const { return quit_; }
+  // True once per press of F11 (or the menu item); the window shell owns the monitor switch.
+  bool take_fullscreen_request() {
+    const bool requested = fullscreen_request_;
+    fullscreen_request_ = false;
+    return requested;
+  }
+  void set_theme(ThemeKind kind);
+  void set_content_scale(float scale) { scale_ = scale; }
+
+ private:
+  void menu_bar();
+  void shortcuts();
+  void file_modal();
+  void help_overlay();
+  void message_bar();
+  void left_column(float height);
+  void right_column(float height);
+  void log_area();
+
+  AppState& state_;
+  Fonts& fonts_;
+  Layout layout_;
+  float scale_ = 1.0f;
+  bool quit_ = false;
+  bool fullscreen_request_ = false;
+  bool show_help_ = false;
+
+  enum class FileAction { None, Open, Save };
+  FileAction file_action_ = FileAction::None;
+  bool open_file_popup_ = false;
+  std::string file_path_;
+
+  panels::ControlsPanel controls_;
+  panels::LessonBrowserPanel browser_;
+  panels::TimelinePanel timeline_;
+  panels::InspectorPanel inspector_;
+  panels::HttpPanel http_;
+  panels::TcpStatePanel tcp_state_;
+  panels::NarrationPanel narration_;
+  panels::LogConsolePanel log_;
+};
+
+}  // namespace wirestep::gui

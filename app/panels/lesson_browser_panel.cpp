@@ -1,0 +1,98 @@
+// LessonBrowserPanel: pick a lesson, read what it teaches and needs, start it, track completion.
+#include "panels/lesson_browser_panel.h"
+
+#include <imgui.h>
+
+#include <fmt/format.h>
+
+#include "gui/app_state.h"
+#include "gui/theme.h"
+
+namespace wirestep::panels {
+namespace {
+
+// What this machine offers today: only the socket tier is built (ARCHITECTURE §3).
+bool available(lesson::Capability capability) { return capability == lesson::Capability::Sockets; }
+
+}  // namespace
+
+void LessonBrowserPanel::draw(gui::AppState& state) {
+  const gui::Palette& pal = gui::palette();
+  auto& progress = state.progress();
+  if (highlighted_.empty()) highlighted_ = !state.lesson_id().empty() ? state.lesson_id() : "";
+
+  ImGui::TextDisabled("LESSONS");
+  for (const auto& lesson : state.catalog().lessons()) {
+    const auto info = lesson->info();
+    if (highlighted_.empty()) highlighted_ = info.id;
+    const bool done = progress.completed(info.id);
+    const bool running = info.id == state.lesson_id();
+    const std::string label = fmt::format("{} {}##{}", done ? "✓" : "  ", info.title, info.id);
+    if (running) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.accent_text));
+    if (ImGui::Selectable(label.c_str(), highlighted_ == info.id, ImGuiSelectableFlags_AllowDoubleClick)) {
+      highlighted_ = info.id;
+      if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) state.open_lesson(info.id, false);
+    }
+    if (running) ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", done ? "Completed. Double-click to open." : "Double-click to open.");
+  }
+
+  const lesson::Lesson* lesson = state.catalog().find(highlighted_);
+  if (lesson == nullptr) return;
+  const auto info = lesson->info();
+  ImGui::Separator();
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(info.summary.c_str());
+  if (!info.objectives.empty()) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("You will see:");
+    for (const auto& objective : info.objectives) {
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", objective.c_str());
+    }
+  }
+  ImGui::Spacing();
+  ImGui::TextDisabled("Needs:");
+  bool runnable = true;
+  for (auto need : info.needs) {
+    const bool ok = available(need);
+    runnable = runnable && ok;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ok ? pal.ok_text : pal.error));
+    ImGui::BulletText("%s: %s", std::string(lesson::to_string(need)).c_str(), ok ? "yes" : "not yet available");
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+
+  const bool done = progress.completed(info.id);
+  ImGui::BeginDisabled(!runnable);
+  const bool is_open = info.id == state.lesson_id();
+  if (ImGui::Button(is_open ? "Start again" : (done ? "Start again##new" : "Start lesson"))) state.open_lesson(info.id, false);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip(runnable ? "Opens the lesson paused at its first call: press Play or Step"
+                               : "This machine lacks a capability the lesson needs");
+  }
+  if (done) {
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.ok_text));
+    ImGui::TextUnformatted("✓ completed");
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("reset")) {
+      progress.reset(info.id);
+      state.save_progress_async();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget that this lesson was completed");
+  } else if (const auto reached = progress.checkpoints(info.id); reached > 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%zu sections reached", reached);
+  }
+  if (!progress.warning().empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", progress.warning().c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+}  // namespace wirestep::panels

@@ -1,0 +1,763 @@
+// Timeline logic: the incremental index, send->recv matching and one frame's primitives, all without ImGui.
+#include "view/timeline_layout.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <tuple>
+
+namespace wirestep::view {
+namespace {
+
+using trace::Call;
+using trace::Event;
+using trace::EventKind;
+
+// Paint order: primitives later in this order are drawn on top (the enum lists them so).
+bool paints_before(const Prim& a, const Prim& b) { return a.kind < b.kind; }
+
+std::tuple<int, long, std::string_view> lane_order(std::string_view name) {
+  auto numbered = [&](std::string_view stem, int group) -> std::optional<std::tuple<int, long, std::string_view>> {
+    if (name == stem) return std::tuple{group, 0L, name};
+    if (name.size() > stem.size() + 1 && name.substr(0, stem.size()) == stem && name[stem.size()] == '#') {
+      long number = 0;
+      for (char c : name.substr(stem.size() + 1)) {
+        if (c < '0' || c > '9') return std::tuple{group, std::numeric_limits<long>::max(), name};
+        number = number * 10 + (c - '0');
+      }
+      return std::tuple{group, number, name};
+    }
+    return std::nullopt;
+  };
+  if (auto key = numbered("client", 0)) return *key;
+  if (name == "wire") return {1, 0, name};
+  if (auto key = numbered("server", 3)) return *key;
+  return {2, 0, name};
+}
+
+// The first line of the bytes, printable characters only, cut short: an arrow's caption.
+std::string caption(std::span<const std::byte> bytes, std::size_t max_chars) {
+  std::string out;
+  for (std::byte b : bytes) {
+    const auto c = static_cast<unsigned char>(b);
+    if (c == '\r' || c == '\n') break;
+    if (out.size() >= max_chars) {
+      out += "...";
+      break;
+    }
+    out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
+  }
+  return out;
+}
+
+std::string_view errno_name(int err) {
+  const char* name = strerrorname_np(err);
+  return name != nullptr ? name : "error";
+}
+
+std::uint32_t append_text(DrawList& out, std::string_view text, Prim& prim) {
+  prim.text_begin = static_cast<std::uint32_t>(out.text.size());
+  prim.text_size = static_cast<std::uint32_t>(text.size());
+  out.text.append(text);
+  return prim.text_size;
+}
+
+// Clips the segment to the rows [top, bottom] so far-away ends do not strain float precision.
+bool clip_rows(float& x0, float& y0, float& x1, float& y1, float top, float bottom) {
+  if ((y0 < top && y1 < top) || (y0 > bottom && y1 > bottom)) return false;
+  auto clip = [&](float& xa, float& ya, float xb, float yb) {
+    if (ya < top) {
+      xa = xa + (xb - xa) * (top - ya) / (yb - ya);
+      ya = top;
+    } else if (ya > bottom) {
+      xa = xa + (xb - xa) * (bottom - ya) / (yb - ya);
+      ya = bottom;
+    }
+  };
+  clip(x0, y0, x1, y1);
+  clip(x1, y1, x0, y0);
+  return true;
+}
+
+std::int64_t to_time(double t) {
+  if (t <= static_cast<double>(std::numeric_limits<std::int64_t>::min() / 2)) return std::numeric_limits<std::int64_t>::min() / 2;
+  if (t >= static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2)) return std::numeric_limits<std::int64_t>::max() / 2;
+  return static_cast<std::int64_t>(std::floor(t));
+}
+
+// Walks one track's events in [t0, t1] below limit, grouping runs closer than fold_px pixels.
+template <class Single, class Folded>
+void walk(const Track& track, std::int64_t t0, std::int64_t t1, std::size_t limit, const TimelineView& view,
+          float top, float fold_px, Single&& single, Folded&& folded) {
+  std::size_t i = track.lower_bound(t0);
+  const std::size_t end = std::min(track.upper_bound(t1), track.index_bound(limit));
+  while (i < end) {
+    const float y = view.y_of(track.times[i], top);
+    const std::int64_t next_t = to_time(std::ceil(view.t_of(y + fold_px, top)));
+    auto first = track.times.begin() + static_cast<std::ptrdiff_t>(i) + 1;
+    auto last = track.times.begin() + static_cast<std::ptrdiff_t>(end);
+    std::size_t j = static_cast<std::size_t>(std::lower_bound(first, last, next_t) - track.times.begin());
+    if (j == i + 1) {
+      single(i, y);
+    } else {
+      folded(i, j, y, view.y_of(track.times[j - 1], top));
+    }
+    i = j;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Track
+
+std::size_t Track::lower_bound(std::int64_t t) const {
+  return static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), t) - times.begin());
+}
+std::size_t Track::upper_bound(std::int64_t t) const {
+  return static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin());
+}
+std::size_t Track::index_bound(std::size_t limit) const {
+  if (events.empty() || limit > events.back()) return events.size();
+  return static_cast<std::size_t>(
+      std::lower_bound(events.begin(), events.end(), limit, [](std::uint32_t e, std::size_t l) { return e < l; }) -
+      events.begin());
+}
+
+// ---------------------------------------------------------------- ArrowIndex
+
+void ArrowIndex::push(const Arrow& arrow) {
+  const auto index = static_cast<std::uint32_t>(arrows_.size());
+  arrows_.push_back(arrow);
+  const auto span = static_cast<std::uint64_t>(arrow.t_hi() - arrow.t_lo());
+  Bucket& bucket = buckets_[static_cast<std::size_t>(std::bit_width(span))];
+  // Arrows arrive nearly in t_hi order: the insertion point is almost always the end.
+  auto at = std::upper_bound(bucket.t_hi.begin(), bucket.t_hi.end(), arrow.t_hi());
+  const auto pos = at - bucket.t_hi.begin();
+  bucket.t_hi.insert(at, arrow.t_hi());
+  bucket.arrow.insert(bucket.arrow.begin() + pos, index);
+}
+
+void ArrowIndex::match_tcp(Stream& stream, const Segment& segment, bool is_send) {
+  std::vector<Segment>& other = is_send ? stream.recvs : stream.sends;
+  auto it = std::partition_point(other.begin(), other.end(),
+                                 [&](const Segment& s) { return s.end <= segment.begin; });
+  for (; it != other.end() && it->begin < segment.end; ++it) {
+    const Segment& send = is_send ? segment : *it;
+    const Segment& recv = is_send ? *it : segment;
+    Arrow arrow;
+    arrow.from_event = send.event;
+    arrow.to_event = recv.event;
+    arrow.from_lane = send.lane;
+    arrow.to_lane = recv.lane;
+    arrow.t_from = send.t;
+    arrow.t_to = recv.t;
+    arrow.offset = std::max(send.begin, recv.begin);
+    arrow.bytes = static_cast<std::uint32_t>(std::min(send.end, recv.end) - arrow.offset);
+    push(arrow);
+  }
+  std::vector<Segment>& own = is_send ? stream.sends : stream.recvs;
+  own.push_back(segment);
+}
+
+void ArrowIndex::match_udp(Stream& stream, const Segment& segment, bool is_send) {
+  auto same_datagram = [&](const Segment& a, const Segment& b) {
+    if (a.size != b.size) return false;
+    if (trace_ == nullptr) return true;
+    const auto pa = (*trace_)[a.event].payload;
+    const auto pb = (*trace_)[b.event].payload;
+    const auto n = std::min(pa.size, pb.size);
+    return n == 0 || std::memcmp(pa.data, pb.data, n) == 0;
+  };
+  // The other side's queue of unmatched datagrams. A receiver can be recorded before its sender
+  // (whichever thread stamps first), so both sides queue. A datagram lost on the way is skipped
+  // when a later one matches; the search is bounded so a flood of losses stays cheap.
+  std::vector<Segment>& other = is_send ? stream.recvs : stream.sends;
+  std::size_t& head = is_send ? stream.udp_recv_head : stream.udp_send_head;
+  constexpr std::size_t kSearch = 64;
+  for (std::size_t i = head; i < other.size() && i < head + kSearch; ++i) {
+    if (!same_datagram(other[i], segment)) continue;
+    const Segment& send = is_send ? segment : other[i];
+    const Segment& recv = is_send ? other[i] : segment;
+    Arrow arrow;
+    arrow.from_event = send.event;
+    arrow.to_event = recv.event;
+    arrow.from_lane = send.lane;
+    arrow.to_lane = recv.lane;
+    arrow.t_from = send.t;
+    arrow.t_to = recv.t;
+    arrow.offset = send.begin;
+    arrow.bytes = send.size;
+    push(arrow);
+    head = i + 1;
+    return;
+  }
+  std::vector<Segment>& own = is_send ? stream.sends : stream.recvs;
+  own.push_back(segment);
+}
+
+void ArrowIndex::add(const Event& e, std::size_t index) {
+  if (e.kind != EventKind::SocketCall) return;
+  const auto event = static_cast<std::uint32_t>(index);
+  if (e.flow == trace::kNoFlow) return;
+
+  if (e.transport == trace::Transport::Tcp && (e.call == Call::Connect || e.call == Call::Accept)) {
+    if (e.result < 0) return;
+    const bool is_connect = e.call == Call::Connect;
+    Connect mine{event, e.lane, e.t_ns - e.dur_ns, e.t_ns};
+    auto& others = is_connect ? accepts_ : connects_;
+    auto found = others.find(e.flow);
+    if (found == others.end()) {
+      (is_connect ? connects_ : accepts_)[e.flow] = mine;
+      return;
+    }
+    const Connect& connect = is_connect ? mine : found->second;
+    const Connect& accept = is_connect ? found->second : mine;
+    Arrow arrow;
+    arrow.kind = ArrowKind::Handshake;
+    arrow.from_event = connect.event;
+    arrow.to_event = accept.event;
+    arrow.from_lane = connect.lane;
+    arrow.to_lane = accept.lane;
+    // The kernels finish the handshake while connect() runs; accept() may come much later.
+    arrow.t_from = connect.t_start;
+    arrow.t_to = connect.t_end;
+    push(arrow);
+    others.erase(found);
+    return;
+  }
+
+  const bool is_send = e.call == Call::Send || e.call == Call::SendTo;
+  const bool is_recv = e.call == Call::Recv || e.call == Call::RecvFrom;
+  if ((!is_send && !is_recv) || e.result <= 0) return;
+  const trace::Address& source = is_send ? e.local : e.peer;
+  Key key{e.flow, source.family, source.port};
+  Segment segment;
+  segment.begin = e.stream_offset;
+  segment.end = e.stream_offset + static_cast<std::uint64_t>(e.result);
+  segment.event = event;
+  segment.lane = e.lane;
+  segment.t = is_send ? e.t_ns - e.dur_ns : e.t_ns;
+  segment.size = static_cast<std::uint32_t>(e.result);
+  Stream& stream = streams_[key];
+  if (e.transport == trace::Transport::Udp) {
+    match_udp(stream, segment, is_send);
+  } else {
+    match_tcp(stream, segment, is_send);
+  }
+}
+
+// ---------------------------------------------------------------- TimelineIndex
+
+void TimelineIndex::update(const trace::Trace& trace) {
+  if (trace_ != &trace) {
+    *this = TimelineIndex{};
+    trace_ = &trace;
+    arrows_.trace_ = &trace;
+  }
+  const std::size_t size = trace.size();
+  if (size == indexed_) return;
+  bool new_column = false;
+  for (std::size_t i = indexed_; i < size; ++i) {
+    const Event& e = trace[i];
+    if (e.kind == EventKind::Note) {
+      cues_.push(e.t_ns, i);
+      continue;
+    }
+    if (e.lane == trace::kNoLane) continue;
+    if (e.lane >= lanes_.size()) lanes_.resize(static_cast<std::size_t>(e.lane) + 1);
+    LaneTrack& lane = lanes_[e.lane];
+    if (lane.calls.size() == 0 && lane.states.size() == 0) new_column = true;
+    if (e.kind == EventKind::TcpState) {
+      lane.states.push(e.t_ns, i);
+    } else {
+      lane.calls.push(e.t_ns, i);
+      arrows_.add(e, i);
+    }
+  }
+  indexed_ = size;
+  if (new_column) {
+    columns_.clear();
+    for (std::size_t id = 0; id < lanes_.size(); ++id) {
+      if (lanes_[id].calls.size() > 0 || lanes_[id].states.size() > 0) {
+        columns_.push_back(static_cast<trace::LaneId>(id));
+      }
+    }
+    std::stable_sort(columns_.begin(), columns_.end(), [&](trace::LaneId a, trace::LaneId b) {
+      return lane_order(trace.lane_name(a)) < lane_order(trace.lane_name(b));
+    });
+  }
+}
+
+// ---------------------------------------------------------------- TimelineView
+
+void TimelineView::zoom_about(float y, double factor, float plot_top) {
+  const double t = t_of(y, plot_top);
+  ns_per_px = std::clamp(ns_per_px * factor, kMinNsPerPx, kMaxNsPerPx);
+  top_ns = t - (y - plot_top) * ns_per_px;
+}
+
+void TimelineView::fit(std::int64_t t0, std::int64_t t1, float plot_height) {
+  const double span = std::max<double>(static_cast<double>(t1 - t0), 1000.0);
+  const double height = std::max(plot_height, 10.0f);
+  ns_per_px = std::clamp(span / (height * 0.92), kMinNsPerPx, kMaxNsPerPx);
+  top_ns = static_cast<double>(t0) - height * 0.03 * ns_per_px;
+}
+
+// ---------------------------------------------------------------- labels
+
+std::string call_label(const Event& e) {
+  if (e.kind == EventKind::Packet) return fmt::format("packet {} B", e.payload_size);
+  if (e.kind == EventKind::Impairment) return std::string(trace::to_string(e.verdict));
+  if (e.kind == EventKind::TcpState) return std::string(trace::tcp_state_name(e.new_state));
+  if (e.kind == EventKind::Note) return std::string(e.payload.text());
+  std::string name;
+  switch (e.call) {
+    case Call::Socket:
+      name = e.transport == trace::Transport::Udp ? "socket(UDP)" : "socket(TCP)";
+      break;
+    case Call::Send:
+    case Call::SendTo:
+    case Call::Recv:
+    case Call::RecvFrom:
+      if (e.result == 0 && (e.call == Call::Recv || e.call == Call::RecvFrom)) {
+        name = fmt::format("{} EOF", trace::to_string(e.call));
+      } else if (e.result > 0) {
+        name = fmt::format("{} {} B", trace::to_string(e.call), e.result);
+      } else {
+        name = std::string(trace::to_string(e.call));
+      }
+      break;
+    default:
+      name = fmt::format("{}()", trace::to_string(e.call));
+  }
+  if (e.result < 0) name += fmt::format(": {}", errno_name(e.err));
+  return name;
+}
+
+std::int64_t tick_step(double ns_per_px, float min_px) {
+  const double raw = std::max(1.0, ns_per_px * min_px);
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (m * power >= raw) return std::max<std::int64_t>(1, static_cast<std::int64_t>(m * power));
+  }
+  return static_cast<std::int64_t>(10 * power);
+}
+
+std::string tick_label(std::int64_t t_ns, std::int64_t step_ns) {
+  if (t_ns == 0) return "0";
+  const double magnitude = std::abs(static_cast<double>(t_ns));
+  double unit = 1;
+  const char* name = "ns";
+  if (magnitude >= 1e9) {
+    unit = 1e9;
+    name = "s";
+  } else if (magnitude >= 1e6) {
+    unit = 1e6;
+    name = "ms";
+  } else if (magnitude >= 1e3) {
+    unit = 1e3;
+    name = "µs";
+  }
+  const int decimals =
+      std::clamp(static_cast<int>(std::ceil(std::log10(unit / static_cast<double>(std::max<std::int64_t>(step_ns, 1))) - 1e-9)), 0, 9);
+  return fmt::format("{:.{}f} {}", static_cast<double>(t_ns) / unit, decimals, name);
+}
+
+// ---------------------------------------------------------------- frame
+
+std::vector<LaneColumn> lane_columns(const TimelineIndex& index, const Viewport& viewport) {
+  std::vector<LaneColumn> columns;
+  const auto& lanes = index.columns();
+  // Outer lanes sit as far apart as the cue labels (left) and state labels (right) allow, so
+  // arrows between them are long enough to carry a caption.
+  const float half_box = viewport.char_width * 6;
+  float left = viewport.x + viewport.axis_width() + viewport.cue_width() + half_box;
+  float right = viewport.x + viewport.width - viewport.state_width() - half_box;
+  // Big text in a narrow panel (presenter mode): lanes far enough apart beat unclipped labels.
+  const float min_gap = viewport.char_width * 18;
+  if (lanes.size() > 1 && right - left < min_gap * static_cast<float>(lanes.size() - 1)) {
+    left = viewport.x + viewport.axis_width() + half_box;
+    right = viewport.x + viewport.width - half_box;
+  }
+  right = std::max(left + 1, right);
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    const float x = lanes.size() == 1
+                        ? (left + right) / 2
+                        : left + (right - left) * static_cast<float>(i) / static_cast<float>(lanes.size() - 1);
+    columns.push_back({lanes[i], x});
+  }
+  return columns;
+}
+
+void build_frame(const trace::Trace& trace, const TimelineIndex& index, const FrameInput& input, DrawList& out) {
+  out.clear();
+  const Viewport& vp = input.viewport;
+  const TimelineView& view = input.view;
+  const float top = vp.plot_top();
+  const float bottom = vp.plot_bottom();
+  const float lh = vp.line_height;
+  const std::size_t limit = std::min(input.limit, index.indexed());
+  const std::int64_t t0 = to_time(view.t_of(top - lh, top));
+  const std::int64_t t1 = to_time(view.t_of(bottom + lh, top));
+
+  auto flags_for = [&](std::size_t event) {
+    std::uint8_t flags = 0;
+    if (input.selected && *input.selected == event) flags |= kPrimSelected;
+    if (input.hovered && *input.hovered == event) flags |= kPrimHovered;
+    return flags;
+  };
+
+  // Lanes: x by lane id for the arrows.
+  const auto columns = lane_columns(index, vp);
+  std::vector<float> lane_x(trace.lane_count() + 1, -1.0f);
+  for (const auto& column : columns) {
+    if (column.lane >= lane_x.size()) lane_x.resize(column.lane + 1u, -1.0f);
+    lane_x[column.lane] = column.x;
+    Prim prim;
+    prim.kind = PrimKind::LaneLine;
+    prim.lane = column.lane;
+    prim.x0 = prim.x1 = column.x;
+    prim.y0 = vp.y;
+    prim.y1 = bottom;
+    append_text(out, trace.lane_name(column.lane), prim);
+    out.prims.push_back(prim);
+  }
+  out.stats.lanes = columns.size();
+
+  // The time axis.
+  const std::int64_t step = tick_step(view.ns_per_px, lh * 4.0f);
+  for (std::int64_t t = std::max<std::int64_t>(0, (std::max<std::int64_t>(t0, 0) + step - 1) / step * step); t <= t1;
+       t += step) {
+    Prim prim;
+    prim.kind = PrimKind::AxisTick;
+    prim.x0 = vp.x;
+    prim.y0 = prim.y1 = view.y_of(t, top);
+    if (prim.y0 < top) continue;
+    prim.flags = kPrimLabel;
+    append_text(out, tick_label(t, step), prim);
+    out.prims.push_back(prim);
+  }
+
+  // Narration cues on the axis.
+  {
+    float last_label = -1e9f;
+    const float x = vp.x + vp.axis_width() - vp.char_width * 0.5f;
+    walk(
+        index.cues(), t0, t1, limit, view, top, input.fold_px,
+        [&](std::size_t i, float y) {
+          const std::size_t event = index.cues().events[i];
+          Prim prim;
+          prim.kind = PrimKind::CueMark;
+          prim.x0 = x;
+          prim.y0 = prim.y1 = y;
+          prim.event = event;
+          prim.flags = flags_for(event);
+          if (y - last_label >= lh) {
+            prim.flags |= kPrimLabel;
+            last_label = y;
+          }
+          append_text(out, trace[event].payload.text(), prim);
+          out.prims.push_back(prim);
+          ++out.stats.cues;
+        },
+        [&](std::size_t i, std::size_t j, float y, float y_end) {
+          Prim prim;
+          prim.kind = PrimKind::CueMark;
+          prim.x0 = x;
+          prim.y0 = y;
+          prim.y1 = y_end;
+          prim.count = static_cast<std::uint32_t>(j - i);
+          prim.event = index.cues().events[i];
+          prim.event2 = index.cues().events[j - 1];
+          if (y - last_label >= lh) {
+            prim.flags |= kPrimLabel;
+            last_label = y;
+          }
+          append_text(out, fmt::format("{} +{}", trace[prim.event].payload.text(), j - i - 1), prim);
+          out.prims.push_back(prim);
+          out.stats.cues += j - i;
+        });
+  }
+
+  // Calls, blocked bars and TCP states, lane by lane.
+  for (const auto& column : columns) {
+    const LaneTrack* lane = index.lane(column.lane);
+    if (lane == nullptr) continue;
+    float last_label = -1e9f;
+    auto bar = [&](const Event& e, std::size_t event) {
+      if (e.dur_ns <= 0 || e.dur_ns < view.ns_per_px * 2) return;
+      Prim prim;
+      prim.kind = PrimKind::BlockBar;
+      prim.lane = column.lane;
+      prim.x0 = prim.x1 = column.x;
+      prim.y0 = std::max(top - lh, view.y_of(e.t_ns - e.dur_ns, top));
+      prim.y1 = std::min(bottom + lh, view.y_of(e.t_ns, top));
+      prim.event = event;
+      prim.flags = flags_for(event);
+      out.prims.push_back(prim);
+    };
+    walk(
+        lane->calls, t0, t1, limit, view, top, input.fold_px,
+        [&](std::size_t i, float y) {
+          const std::size_t event = lane->calls.events[i];
+          const Event& e = trace[event];
+          bar(e, event);
+          Prim prim;
+          prim.kind = PrimKind::CallMark;
+          prim.lane = column.lane;
+          prim.x0 = prim.x1 = column.x;
+          prim.y0 = prim.y1 = y;
+          prim.event = event;
+          prim.flags = flags_for(event);
+          if (e.kind == EventKind::SocketCall && e.result < 0) prim.flags |= kPrimError;
+          if (y - last_label >= lh * 1.05f) {
+            prim.flags |= kPrimLabel;
+            last_label = y;
+          }
+          append_text(out, call_label(e), prim);
+          out.prims.push_back(prim);
+          ++out.stats.marks;
+        },
+        [&](std::size_t i, std::size_t j, float y, float y_end) {
+          Prim prim;
+          prim.kind = PrimKind::Fold;
+          prim.lane = column.lane;
+          prim.x0 = prim.x1 = column.x;
+          prim.y0 = y;
+          prim.y1 = y_end;
+          prim.count = static_cast<std::uint32_t>(j - i);
+          prim.event = lane->calls.events[i];
+          prim.event2 = lane->calls.events[j - 1];
+          if (y - last_label >= lh * 1.05f) {
+            prim.flags |= kPrimLabel;
+            last_label = y;
+          }
+          out.prims.push_back(prim);
+          ++out.stats.marks;
+        });
+    // A call still blocked across the bottom edge ended after t1; a lane's calls run one after
+    // another, so it is among the first few that end after t1.
+    const std::size_t after = std::min(lane->calls.upper_bound(t1), lane->calls.index_bound(limit));
+    const std::size_t after_end = std::min(lane->calls.index_bound(limit), after + 4);
+    for (std::size_t i = after; i < after_end; ++i) {
+      const std::size_t event = lane->calls.events[i];
+      const Event& e = trace[event];
+      if (e.t_ns - e.dur_ns <= t1) bar(e, event);
+    }
+
+    float last_state = -1e9f;
+    const float state_x = column.x + vp.char_width * 6.5f;
+    walk(
+        lane->states, t0, t1, limit, view, top, input.fold_px,
+        [&](std::size_t i, float y) {
+          const std::size_t event = lane->states.events[i];
+          Prim prim;
+          prim.kind = PrimKind::StateLabel;
+          prim.lane = column.lane;
+          prim.x0 = prim.x1 = state_x;
+          prim.y0 = prim.y1 = y;
+          prim.event = event;
+          prim.flags = flags_for(event);
+          if (y - last_state >= lh * 1.05f) {
+            prim.flags |= kPrimLabel;
+            last_state = y;
+          }
+          append_text(out, trace::tcp_state_name(trace[event].new_state), prim);
+          out.prims.push_back(prim);
+          ++out.stats.marks;
+        },
+        [&](std::size_t i, std::size_t j, float y, float y_end) {
+          Prim prim;
+          prim.kind = PrimKind::Fold;
+          prim.lane = column.lane;
+          prim.x0 = prim.x1 = state_x;
+          prim.y0 = y;
+          prim.y1 = y_end;
+          prim.count = static_cast<std::uint32_t>(j - i);
+          prim.event = lane->states.events[i];
+          prim.event2 = lane->states.events[j - 1];
+          out.prims.push_back(prim);
+          ++out.stats.marks;
+        });
+  }
+
+  // Arrows between lanes.
+  const auto fold_ns = static_cast<std::int64_t>(std::max(1.0, input.fold_px * view.ns_per_px));
+  index.arrows().visit(t0, t1, limit, fold_ns, [&](const Arrow& arrow, std::uint32_t count) {
+    if (arrow.from_lane >= lane_x.size() || arrow.to_lane >= lane_x.size()) return;
+    float x0 = lane_x[arrow.from_lane];
+    float x1 = lane_x[arrow.to_lane];
+    if (x0 < 0 || x1 < 0 || arrow.from_lane == arrow.to_lane) return;
+    float y0 = view.y_of(arrow.t_from, top);
+    float y1 = view.y_of(arrow.t_to, top);
+    // The handshake is inferred, so it is drawn as a schematic: three legs tall enough to read,
+    // ending when connect() returned.
+    if (arrow.kind == ArrowKind::Handshake) y0 = std::min(y0, y1 - lh * 2.4f);
+    if (!clip_rows(x0, y0, x1, y1, top - lh, bottom + lh)) return;
+    Prim prim;
+    prim.kind = arrow.kind == ArrowKind::Handshake ? PrimKind::Handshake : PrimKind::Arrow;
+    prim.lane = arrow.from_lane;
+    prim.x0 = x0;
+    prim.y0 = y0;
+    prim.x1 = x1;
+    prim.y1 = y1;
+    prim.count = count;
+    prim.event = arrow.from_event;
+    prim.event2 = arrow.to_event;
+    prim.flags = static_cast<std::uint8_t>(flags_for(arrow.from_event) | flags_for(arrow.to_event));
+    if (arrow.kind == ArrowKind::Handshake) {
+      append_text(out, "SYN, SYN-ACK, ACK (inferred)", prim);
+    } else if (count > 1) {
+      append_text(out, fmt::format("×{}", count), prim);
+    } else {
+      const Event& send = trace[arrow.from_event];
+      const std::uint64_t skip = arrow.offset - send.stream_offset;
+      std::string text = fmt::format("{} B", arrow.bytes);
+      if (skip < send.payload.size) {
+        const auto bytes = send.payload.span().subspan(
+            static_cast<std::size_t>(skip), std::min<std::size_t>(arrow.bytes, send.payload.size - skip));
+        const std::string words = caption(bytes, 26);
+        if (!words.empty()) text += "  \"" + words + "\"";
+      }
+      append_text(out, text, prim);
+    }
+    out.prims.push_back(prim);
+    ++out.stats.arrows;
+  });
+
+  // The call waiting at the gate, and the live time / replay cursor.
+  if (input.now_ns >= 0) {
+    Prim prim;
+    prim.kind = PrimKind::NowLine;
+    prim.x0 = vp.x + vp.axis_width();
+    prim.x1 = vp.x + vp.width;
+    prim.y0 = prim.y1 = view.y_of(input.now_ns, top);
+    prim.flags = input.replay ? kPrimReplay : 0;
+    if (prim.y0 >= top - 1 && prim.y0 <= bottom + 1) out.prims.push_back(prim);
+  }
+  if (input.pending && input.pending->lane < lane_x.size() && lane_x[input.pending->lane] >= 0) {
+    Prim prim;
+    prim.kind = PrimKind::Pending;
+    prim.lane = input.pending->lane;
+    prim.x0 = prim.x1 = lane_x[input.pending->lane];
+    const std::int64_t at = input.now_ns >= 0 ? input.now_ns : (limit > 0 ? trace[limit - 1].t_ns : 0);
+    prim.y0 = prim.y1 = std::clamp(view.y_of(at, top) + lh * 1.2f, top, bottom - lh);
+    prim.flags = kPrimLabel;
+    append_text(out, input.pending->label, prim);
+    out.prims.push_back(prim);
+  }
+
+  std::stable_sort(out.prims.begin(), out.prims.end(), paints_before);
+
+  // Arrow captions only where they do not sit on one another: walk arrows top to bottom.
+  auto first_arrow = std::find_if(out.prims.begin(), out.prims.end(),
+                                  [](const Prim& p) { return p.kind == PrimKind::Arrow; });
+  auto last_arrow = std::find_if(first_arrow, out.prims.end(), [](const Prim& p) { return p.kind != PrimKind::Arrow; });
+  std::sort(first_arrow, last_arrow, [](const Prim& a, const Prim& b) { return a.y0 + a.y1 < b.y0 + b.y1; });
+  // Each caption tries the middle of its arrow, then nearer either end, and takes the first
+  // spot clear of the captions already placed (arrows fanning into one recv, say).
+  std::vector<float> placed;
+  for (auto it = first_arrow; it != last_arrow; ++it) {
+    for (float t : {0.5f, 0.25f, 0.75f}) {
+      const float y = it->y0 + (it->y1 - it->y0) * t;
+      const bool clear = std::none_of(placed.begin(), placed.end(), [&](float p) { return std::abs(p - y) < lh * 1.1f; });
+      if (clear) {
+        it->flags |= kPrimLabel;
+        it->label_t = t;
+        placed.push_back(y);
+        break;
+      }
+    }
+    if (placed.size() > 256) placed.erase(placed.begin(), placed.begin() + 128);  // only nearby ones matter
+  }
+  for (auto& prim : out.prims) {
+    if (prim.kind == PrimKind::Handshake) prim.flags |= kPrimLabel;
+  }
+}
+
+// ---------------------------------------------------------------- hit testing
+
+std::array<float, 8> handshake_points(const Prim& p) {
+  const float h = p.y1 - p.y0;
+  return {p.x0, p.y0, p.x1, p.y0 + h / 3, p.x0, p.y0 + 2 * h / 3, p.x1, p.y1};
+}
+
+namespace {
+float segment_distance(float x, float y, float x0, float y0, float x1, float y1) {
+  const float dx = x1 - x0;
+  const float dy = y1 - y0;
+  const float length2 = dx * dx + dy * dy;
+  float t = length2 > 0 ? ((x - x0) * dx + (y - y0) * dy) / length2 : 0;
+  t = std::clamp(t, 0.0f, 1.0f);
+  const float px = x0 + t * dx - x;
+  const float py = y0 + t * dy - y;
+  return std::sqrt(px * px + py * py);
+}
+}  // namespace
+
+std::optional<std::size_t> hit_test(const DrawList& list, const Viewport& viewport, float x, float y) {
+  const float lh = viewport.line_height;
+  const float cw = viewport.char_width;
+  int best_rank = 99;
+  float best_distance = 1e30f;
+  std::optional<std::size_t> best;
+  auto consider = [&](std::size_t i, int rank, float distance) {
+    if (rank < best_rank || (rank == best_rank && distance < best_distance)) {
+      best_rank = rank;
+      best_distance = distance;
+      best = i;
+    }
+  };
+  for (std::size_t i = 0; i < list.prims.size(); ++i) {
+    const Prim& p = list.prims[i];
+    switch (p.kind) {
+      case PrimKind::CallMark:
+      case PrimKind::Pending: {
+        const float half_w = (p.flags & kPrimLabel) ? p.text_size * cw * 0.5f + cw : 6.0f;
+        const float half_h = (p.flags & kPrimLabel) ? lh * 0.6f : 4.0f;
+        if (std::abs(x - p.x0) <= half_w && std::abs(y - p.y0) <= half_h) consider(i, 0, std::abs(y - p.y0));
+        break;
+      }
+      case PrimKind::StateLabel: {
+        const float w = (p.flags & kPrimLabel) ? p.text_size * cw : 6.0f;
+        if (x >= p.x0 - 4 && x <= p.x0 + w + 4 && std::abs(y - p.y0) <= lh * 0.5f) consider(i, 0, std::abs(y - p.y0));
+        break;
+      }
+      case PrimKind::Fold:
+        if (std::abs(x - p.x0) <= 8 && y >= p.y0 - 4 && y <= p.y1 + 4) consider(i, 0, std::abs(y - (p.y0 + p.y1) / 2));
+        break;
+      case PrimKind::BlockBar:
+        if (std::abs(x - p.x0) <= 6 && y >= p.y0 && y <= p.y1) consider(i, 1, std::abs(x - p.x0));
+        break;
+      case PrimKind::Arrow: {
+        const float distance = segment_distance(x, y, p.x0, p.y0, p.x1, p.y1);
+        if (distance <= 5) consider(i, 2, distance);
+        break;
+      }
+      case PrimKind::Handshake: {
+        const auto pts = handshake_points(p);
+        float distance = 1e30f;
+        for (int leg = 0; leg < 3; ++leg) {
+          distance = std::min(distance, segment_distance(x, y, pts[leg * 2], pts[leg * 2 + 1], pts[leg * 2 + 2], pts[leg * 2 + 3]));
+        }
+        if (distance <= 5) consider(i, 2, distance);
+        break;
+      }
+      case PrimKind::CueMark:
+        if (x >= viewport.x && x <= p.x0 + 6 && y >= p.y0 - lh * 0.5f && y <= p.y1 + lh * 0.5f) {
+          consider(i, 3, std::abs(y - p.y0));
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return best;
+}
+
+}  // namespace wirestep::view
