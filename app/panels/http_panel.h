@@ -1,10 +1,14 @@
 // HTTP view: raw request/response text with CR, LF and the blank line made visible, beside the parsed view.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "trace/trace.h"
+#include "view/http_text_view.h"
 #include "view/selection.h"
 
 namespace wirestep::panels {
@@ -12,6 +16,16 @@ namespace wirestep::panels {
 class HttpPanel {
  public:
   void draw(const trace::Trace* trace, view::Selection& selection);
+
+ private:
+  void draw_direction(const trace::Trace& trace, const view::StreamDirection& dir, const char* title,
+                      view::Selection& selection);
+
+  // Gathering walks the trace: redo it only when the flow or the trace changed.
+  const trace::Trace* trace_ = nullptr;
+  trace::FlowId flow_ = trace::kNoFlow;
+  std::size_t trace_size_ = 0;
+  view::FlowStreams streams_;
 };
 
 }  // namespace wirestep::panels

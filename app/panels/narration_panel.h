@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "trace/trace.h"
+#include "view/markdown_doc.h"
 #include "view/selection.h"
 
 namespace wirestep::panels {
@@ -12,6 +13,13 @@ namespace wirestep::panels {
 class NarrationPanel {
  public:
   void draw(const std::string& markdown, std::string_view active_anchor);
+
+ private:
+  std::string text_;        // the Markdown doc_ was parsed from: parse once per text
+  bool parsed_ = false;
+  view::MarkdownDoc doc_;
+  std::string anchor_;      // the anchor last scrolled to
+  bool scroll_pending_ = false;
 };
 
 }  // namespace wirestep::panels
