@@ -5,6 +5,8 @@
 #include <span>
 #include <vector>
 
+#include "trace/mapped_memory.h"
+
 namespace wirestep::trace {
 
 // Bytes go into large anonymous mappings that ask for transparent huge pages: bulk captures
@@ -15,7 +17,6 @@ class ByteArena {
   static constexpr std::size_t kBlockSize = std::size_t{8} << 20;
 
   ByteArena() = default;
-  ~ByteArena();
   ByteArena(const ByteArena&) = delete;
   ByteArena& operator=(const ByteArena&) = delete;
 
@@ -24,13 +25,7 @@ class ByteArena {
   std::size_t used() const { return used_; }
 
  private:
-  struct Block {
-    std::byte* data;
-    std::size_t size;
-  };
-  static Block map_block(std::size_t size);
-
-  std::vector<Block> blocks_;
+  std::vector<MappedMemory> blocks_;
   std::byte* cursor_ = nullptr;
   std::size_t left_ = 0;
   std::size_t used_ = 0;

@@ -4,8 +4,12 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 namespace wirestep::trace {
+
+// Events are copied into raw mapped memory; that is only sound for a trivially copyable type.
+static_assert(std::is_trivially_copyable_v<Event>);
 
 Trace::Trace(TraceLimits limits)
     : limits_(limits),
@@ -88,14 +92,14 @@ std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payl
   }
   const std::size_t chunk = index / kChunkEvents;
   if (index % kChunkEvents == 0) {
-    chunk_owner_.push_back(std::make_unique<Event[]>(kChunkEvents));
-    chunks_[chunk] = chunk_owner_.back().get();
+    // Fresh mapped memory, not value-initialised Events: nothing is read before it is written.
+    chunks_[chunk] = reinterpret_cast<Event*>(chunk_owner_.emplace_back(kChunkEvents * sizeof(Event)).data());
   }
   event.seq = index;
   event.payload_size = static_cast<std::uint32_t>(real_size);
   event.payload = store_payload(payload);
   last_t_ns_ = event.t_ns;
-  chunks_[chunk][index % kChunkEvents] = event;
+  std::memcpy(static_cast<void*>(&chunks_[chunk][index % kChunkEvents]), &event, sizeof(Event));
   published_.store(index + 1, std::memory_order_release);
   // Deliberately not a full fence (it would cost every append): in the rare race where a
   // reader starts waiting just as this store lands, it wakes at its own timeout instead.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "trace/byte_arena.h"
+#include "trace/mapped_memory.h"
 #include "trace/event.h"
 #include "trace/spin_lock.h"
 
@@ -32,7 +33,7 @@ struct TraceLimits {
 // events [0, size()) without locking; those events and their payload bytes never move.
 class Trace {
  public:
-  static constexpr std::size_t kChunkEvents = 4096;
+  static constexpr std::size_t kChunkEvents = 16384;
   static constexpr std::size_t kMaxLanes = 4096;
 
   explicit Trace(TraceLimits limits = {});
@@ -90,7 +91,7 @@ class Trace {
   const std::chrono::steady_clock::time_point epoch_;
 
   SpinLock append_lock_;  // orders producers; readers never take it
-  std::vector<std::unique_ptr<Event[]>> chunk_owner_;
+  std::vector<MappedMemory> chunk_owner_;  // raw storage; events are copied in whole
   std::unique_ptr<Event*[]> chunks_;  // fixed directory: never reallocates under a reader
   std::size_t chunk_capacity_ = 0;
   std::atomic<std::size_t> published_{0};
