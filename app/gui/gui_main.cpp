@@ -192,6 +192,10 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
       ImGui::MarkIniSettingsDirty();
     }
     state.update();
+    if (options.select >= 0 && !state.selection.event && state.trace() != nullptr &&
+        state.trace()->size() > static_cast<std::size_t>(options.select)) {
+      state.selection.event = static_cast<std::size_t>(options.select);
+    }
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();

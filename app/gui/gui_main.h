@@ -14,6 +14,7 @@ struct GuiOptions {
   std::string screenshot;   // save a PNG of the last frame to this path, then quit
   std::string open_trace;   // open a saved JSON trace at start
   bool presenter = false;   // presenter mode: large fonts, high contrast
+  long select = -1;         // select this event (by index) once it exists: for slides and checks
 };
 
 // Returns the process exit code (0 ok, 1 failure such as no OpenGL context).

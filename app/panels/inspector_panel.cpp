@@ -81,7 +81,7 @@ void InspectorPanel::draw(const trace::Trace* trace, view::Selection& selection)
                        hl_offset + hl_length - 1, hl_length);
   } else {
     ImGui::SameLine();
-    ImGui::TextDisabled("- click a byte to find its field");
+    ImGui::TextDisabled(" - click a byte to find its field");
   }
   const HexViewResult hex = hex_.draw("##hex", bytes, hl_offset, hl_length);
   if (hex.hovered) {
