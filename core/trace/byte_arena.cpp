@@ -10,12 +10,12 @@ std::byte* ByteArena::store(std::span<const std::byte> bytes) {
   if (bytes.size() > left_) {
     if (bytes.size() >= kBlockSize / 4) {
       // A large payload gets a mapping of its own so small ones keep filling the current block.
-      std::byte* destination = blocks_.emplace_back(bytes.size()).data();
+      std::byte* destination = blocks_.emplace_back(bytes.size(), false).data();
       std::memcpy(destination, bytes.data(), bytes.size());
       used_ += bytes.size();
       return destination;
     }
-    cursor_ = blocks_.emplace_back(kBlockSize).data();
+    cursor_ = blocks_.emplace_back(kBlockSize, false).data();
     left_ = kBlockSize;
   }
   std::byte* destination = cursor_;

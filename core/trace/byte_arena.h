@@ -9,8 +9,8 @@
 
 namespace wirestep::trace {
 
-// Bytes go into large anonymous mappings that ask for transparent huge pages: bulk captures
-// copy gigabytes, and faulting that in 4 KiB pages would cost more than the copy itself.
+// Bytes go into large mappings, so a payload never moves and no allocator sits on the
+// capture path.
 // Not thread-safe: the Trace calls it under its append lock.
 class ByteArena {
  public:

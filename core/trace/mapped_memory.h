@@ -1,4 +1,4 @@
-// RAII anonymous memory mapping that asks for transparent huge pages.
+// RAII anonymous memory mapping, optionally populated when it is made.
 #pragma once
 
 #include <cstddef>
@@ -6,12 +6,14 @@
 
 namespace wirestep::trace {
 
-// The trace fills memory at capture speed; with 4 KiB pages, faulting it in costs more than
-// writing it, so storage comes in large mappings advised to use 2 MiB pages.
+// The trace fills event storage at capture speed; faulting it in one 4 KiB page at a time
+// costs more than writing the events, so event chunks are populated up front. (Payload
+// blocks measured faster left lazy: the copy into them overlaps the faults.)
 class MappedMemory {
  public:
   MappedMemory() = default;
-  explicit MappedMemory(std::size_t size);  // throws std::bad_alloc
+  // populate: fault every page in now (one batch) instead of one page at a time on first use.
+  MappedMemory(std::size_t size, bool populate);  // throws std::bad_alloc
   ~MappedMemory();
   MappedMemory(MappedMemory&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}

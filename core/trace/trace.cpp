@@ -93,7 +93,7 @@ std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payl
   const std::size_t chunk = index / kChunkEvents;
   if (index % kChunkEvents == 0) {
     // Fresh mapped memory, not value-initialised Events: nothing is read before it is written.
-    chunks_[chunk] = reinterpret_cast<Event*>(chunk_owner_.emplace_back(kChunkEvents * sizeof(Event)).data());
+    chunks_[chunk] = reinterpret_cast<Event*>(chunk_owner_.emplace_back(kChunkEvents * sizeof(Event), true).data());
   }
   event.seq = index;
   event.payload_size = static_cast<std::uint32_t>(real_size);
