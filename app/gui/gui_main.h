@@ -15,6 +15,8 @@ struct GuiOptions {
   std::string open_trace;   // open a saved JSON trace at start
   bool presenter = false;   // presenter mode: large fonts, high contrast
   long select = -1;         // select this event (by index) once it exists: for slides and checks
+  std::string tab;          // details tab to show first: inspector, http or tcp
+  bool log = false;         // open the log console
 };
 
 // Returns the process exit code (0 ok, 1 failure such as no OpenGL context).

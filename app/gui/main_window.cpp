@@ -205,18 +205,23 @@ void MainWindow::left_column(float height) {
 void MainWindow::right_column(float height) {
   ImGui::BeginChild("##right", ImVec2(layout_.right_width, height), true);
   if (ImGui::BeginTabBar("##details")) {
-    if (ImGui::BeginTabItem("Inspector")) {
+    // A tab asked for from outside (the --tab option) is selected once, then the user rules.
+    const auto flags_for = [this](const char* name) {
+      return requested_tab_ == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+    };
+    if (ImGui::BeginTabItem("Inspector", nullptr, flags_for("inspector"))) {
       inspector_.draw(state_.trace(), state_.selection);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("HTTP")) {
+    if (ImGui::BeginTabItem("HTTP", nullptr, flags_for("http"))) {
       http_.draw(state_.trace(), state_.selection);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("TCP state")) {
+    if (ImGui::BeginTabItem("TCP state", nullptr, flags_for("tcp"))) {
       tcp_state_.draw(state_.trace(), state_.selection);
       ImGui::EndTabItem();
     }
+    requested_tab_.clear();
     ImGui::EndTabBar();
   }
   ImGui::EndChild();

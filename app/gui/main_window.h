@@ -50,6 +50,9 @@ class MainWindow {
   }
   void set_theme(ThemeKind kind);
   void set_content_scale(float scale) { scale_ = scale; }
+  // Brings a details tab to the front on the next frame: "inspector", "http" or "tcp".
+  void request_tab(std::string name) { requested_tab_ = std::move(name); }
+  void set_log_open(bool open) { layout_.log_open = open; }
 
  private:
   void menu_bar();
@@ -68,6 +71,7 @@ class MainWindow {
   bool quit_ = false;
   bool fullscreen_request_ = false;
   bool show_help_ = false;
+  std::string requested_tab_;
 
   enum class FileAction { None, Open, Save };
   FileAction file_action_ = FileAction::None;
