@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "panels/panel_style.h"
 #include "view/socket_call_fields.h"
@@ -15,6 +16,10 @@ namespace wirestep::panels {
 namespace {
 
 constexpr std::size_t kMaxLines = 500;  // a body can be long; the head is what this view teaches
+// Below this many font sizes the two columns are too narrow for a header table beside raw lines.
+constexpr float kTwoColumnEms = 44.0f;
+// The raw column's share of the width when the two sit side by side.
+constexpr float kRawShare = 0.58f;
 
 // Control bytes would draw as nothing (or break the line): show them as dots, tabs as a space.
 std::string printable(std::string_view text, bool keep_newlines = false) {
@@ -61,6 +66,40 @@ void line_end_badges(view::LineEnd end, bool in_body) {
   }
 }
 
+// Width the raw view needs for its widest head line: offset, text and the CR LF badges. Body lines
+// are left out: a body may have one huge line, and it can scroll.
+float raw_width(std::string_view bytes) {
+  const view::HttpHead head = view::split_head(bytes);
+  std::uint32_t longest = 0;
+  for (const view::TextLine& line : head.lines) longest = std::max(longest, line.content_length);
+  ImGui::PushFont(monospace_font());
+  const float char_width = ImGui::CalcTextSize("M").x;
+  ImGui::PopFont();
+  return char_width * static_cast<float>(longest + 5) + ImGui::GetFontSize() * 4;
+}
+
+// The screen rows one raw line takes in `width` px of the current font: the whole line when it
+// fits, else pieces broken where ImGui would wrap (after spaces; mid-word only for a word wider
+// than the room). Too little room to wrap usefully: one row, and the view scrolls sideways.
+std::vector<std::string_view> wrap_raw_line(std::string_view text, float width) {
+  ImFont* font = ImGui::GetFont();
+  const float scale = ImGui::GetFontSize() / font->FontSize;
+  if (width < ImGui::GetFontSize() * 6 ||
+      font->CalcTextSizeA(ImGui::GetFontSize(), FLT_MAX, 0.0f, text.data(), text.data() + text.size()).x <= width) {
+    return {text};
+  }
+  std::vector<std::string_view> pieces;
+  const char* start = text.data();
+  const char* const end = start + text.size();
+  while (start < end) {
+    const char* next = font->CalcWordWrapPositionA(scale, start, end, width);
+    if (next <= start) next = start + 1;
+    pieces.emplace_back(start, static_cast<std::size_t>(next - start));
+    start = next;
+  }
+  return pieces;
+}
+
 // Returns the stream offset of a line the user clicked, if any.
 std::optional<std::uint32_t> draw_raw(const view::StreamDirection& dir, const view::HttpHead& head,
                                       std::optional<std::pair<std::uint64_t, std::uint64_t>> selected_range) {
@@ -70,6 +109,8 @@ std::optional<std::uint32_t> draw_raw(const view::StreamDirection& dir, const vi
   ImGui::PushFont(monospace_font());
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float row_height = ImGui::GetTextLineHeightWithSpacing();
+  const float offset_width = ImGui::CalcTextSize("0000 ").x;
+  const float badges_width = ImGui::CalcTextSize("CRLF").x * 0.8f + ImGui::GetFontSize() * 1.2f;
   bool body_marked = false;
   for (std::size_t i = 0; i < lines.size() && i < kMaxLines; ++i) {
     const view::TextLine& line = lines[i];
@@ -82,16 +123,21 @@ std::optional<std::uint32_t> draw_raw(const view::StreamDirection& dir, const vi
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float width = std::max(ImGui::GetContentRegionAvail().x, 10.0f);
     const bool blank = head.blank_line && line.offset == *head.blank_line;
+    const std::string text = printable(bytes.substr(line.offset, line.content_length));
+    // A line longer than the panel wraps (at spaces where it can) so its CR LF badges stay in
+    // view; the bytes are not changed, only where the row breaks on screen.
+    const std::vector<std::string_view> pieces = wrap_raw_line(text, width - offset_width - badges_width);
+    const float height = row_height * static_cast<float>(pieces.size());
+    const ImVec2 row_end(p.x + width, p.y + height);
     if (selected_range && line.offset < selected_range->second &&
         line.end_offset() > selected_range->first) {
-      draw->AddRectFilled(p, ImVec2(p.x + width, p.y + row_height), colours::kHighlight & 0x40FFFFFF);
-      draw->AddRectFilled(p, ImVec2(p.x + 3, p.y + row_height), colours::kAccent);
+      draw->AddRectFilled(p, row_end, colours::kHighlight & 0x40FFFFFF);
+      draw->AddRectFilled(p, ImVec2(p.x + 3, row_end.y), colours::kAccent);
     }
     if (blank) {
-      draw->AddRectFilled(p, ImVec2(p.x + width, p.y + row_height), colours::kBlankLineBack, 3.0f);
-      draw->AddRect(p, ImVec2(p.x + width, p.y + row_height), colours::kBlankLine, 3.0f);
+      draw->AddRectFilled(p, row_end, colours::kBlankLineBack, 3.0f);
+      draw->AddRect(p, row_end, colours::kBlankLine, 3.0f);
     }
-    const ImVec2 row_end(p.x + width, p.y + row_height);
     if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(p, row_end)) {
       draw->AddRect(p, row_end, colours::kHover, 3.0f);
       if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) clicked = line.offset;
@@ -99,16 +145,23 @@ std::optional<std::uint32_t> draw_raw(const view::StreamDirection& dir, const vi
     const bool not_received = line.offset >= dir.received_bytes;
     ImGui::TextColored(ImColor(colours::kDim), "%4u ", line.offset);
     ImGui::SameLine(0, 0);
+    const float text_x = ImGui::GetCursorPosX();
     const ImU32 colour = not_received ? colours::kDim
                          : in_body    ? ImGui::GetColorU32(ImGuiCol_Text, 0.75f)
                                       : ImGui::GetColorU32(ImGuiCol_Text);
     ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    ImGui::TextUnformatted(printable(bytes.substr(line.offset, line.content_length)).c_str());
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+      if (k > 0) ImGui::SetCursorPosX(text_x);
+      ImGui::TextUnformatted(pieces[k].data(), pieces[k].data() + pieces[k].size());
+    }
     ImGui::PopStyleColor();
     line_end_badges(line.end, in_body);
     if (blank) {
+      // The long note only when it fits: clipped at the panel edge it reads as garbage.
+      const char* note = "<- blank line: the headers end here";
+      if (ImGui::GetItemRectMax().x + 10 + ImGui::CalcTextSize(note).x > p.x + width) note = "<- blank line";
       ImGui::SameLine(0, 10);
-      ImGui::TextColored(ImColor(colours::kBlankLine), "<- blank line: the headers end here");
+      ImGui::TextColored(ImColor(colours::kBlankLine), "%s", note);
     }
   }
   if (lines.size() > kMaxLines) ImGui::TextDisabled("... %zu more lines", lines.size() - kMaxLines);
@@ -120,6 +173,14 @@ std::optional<std::uint32_t> draw_raw(const view::StreamDirection& dir, const vi
   return clicked;
 }
 
+// Text that wraps to the cell or window only when it is longer than the room there: ImGui breaks
+// at spaces and punctuation, and inside a word only when the word alone is wider than the room.
+void wrapped(std::string_view text) {
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  ImGui::PopTextWrapPos();
+}
+
 void draw_parsed(const view::HttpMessageView& message) {
   if (!message.is_request && !message.is_response) {
     ImGui::TextWrapped("Not HTTP: these bytes do not start with a request line or a status line.");
@@ -127,9 +188,13 @@ void draw_parsed(const view::HttpMessageView& message) {
   }
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                      ImGuiTableFlags_SizingStretchProp;
+  // Fixed + stretch columns: the value column takes whatever the name column leaves.
+  constexpr ImGuiTableFlags kHeaderFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                           ImGuiTableFlags_SizingFixedFit;
   ImGui::TextColored(ImColor(colours::kAccent), message.is_request ? "Request line" : "Status line");
   if (ImGui::BeginTable("##start", 2, kFlags)) {
-    ImGui::TableSetupColumn("part", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6);
+    ImGui::TableSetupColumn("part", ImGuiTableColumnFlags_WidthFixed,
+                            std::min(ImGui::GetFontSize() * 5, ImGui::GetContentRegionAvail().x * 0.4f));
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     const char* names[3] = {"method", "target", "version"};
     if (message.is_response) {
@@ -144,24 +209,32 @@ void draw_parsed(const view::HttpMessageView& message) {
       ImGui::TextDisabled("%s", names[i]);
       ImGui::TableNextColumn();
       ImGui::PushFont(monospace_font());
-      ImGui::TextColored(ImColor(palette_colour(static_cast<std::size_t>(i))), "%.*s",
-                         static_cast<int>(parts[i].size()), parts[i].data());
+      ImGui::PushStyleColor(ImGuiCol_Text, palette_colour(static_cast<std::size_t>(i)));
+      wrapped(parts[i]);  // a long target (a query string) wraps instead of running off
+      ImGui::PopStyleColor();
       ImGui::PopFont();
     }
     ImGui::EndTable();
   }
   ImGui::Spacing();
   ImGui::TextColored(ImColor(colours::kAccent), "Headers (%zu)", message.headers.size());
-  if (!message.headers.empty() && ImGui::BeginTable("##headers", 2, kFlags)) {
-    ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 8);
+  // The name column is as wide as the longest name (but never more than 40% of the table) and
+  // the value column gets the rest, so values only wrap when they really are longer than it.
+  float name_width = 0;
+  for (const view::HttpHeader& header : message.headers) {
+    name_width = std::max(name_width, ImGui::CalcTextSize(header.name.data(), header.name.data() + header.name.size()).x);
+  }
+  name_width = std::min(name_width + ImGui::GetFontSize() * 0.5f, ImGui::GetContentRegionAvail().x * 0.4f);
+  if (!message.headers.empty() && ImGui::BeginTable("##headers", 2, kHeaderFlags)) {
+    ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, name_width);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     for (const view::HttpHeader& header : message.headers) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::Text("%.*s", static_cast<int>(header.name.size()), header.name.data());
+      wrapped(header.name);
       ImGui::TableNextColumn();
       ImGui::PushFont(monospace_font());
-      ImGui::TextWrapped("%.*s", static_cast<int>(header.value.size()), header.value.data());
+      wrapped(header.value);
       ImGui::PopFont();
     }
     ImGui::EndTable();
@@ -205,7 +278,7 @@ void HttpPanel::draw_direction(const trace::Trace& trace, const view::StreamDire
                                const char* title, view::Selection& selection) {
   const std::optional<std::size_t> selected = selection.event;
   ImGui::TextColored(ImColor(colours::kAccent), "%s", title);
-  ImGui::SameLine();
+  ImGui::SameLine(0, ImGui::GetFontSize() * 0.5f);
   const auto sender = trace.lane_name(dir.sender);
   const auto receiver = dir.receiver == trace::kNoLane ? std::string_view("?") : trace.lane_name(dir.receiver);
   ImGui::TextDisabled("%.*s -> %.*s, %zu bytes", static_cast<int>(sender.size()), sender.data(),
@@ -222,21 +295,62 @@ void HttpPanel::draw_direction(const trace::Trace& trace, const view::StreamDire
     }
   }
   const view::HttpMessageView message = view::split_http_message(dir.bytes);
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV |
-                                     ImGuiTableFlags_BordersOuterH;
-  if (ImGui::BeginTable(title, 2, kFlags)) {
-    ImGui::TableSetupColumn("Raw bytes", ImGuiTableColumnFlags_WidthStretch, 1.4f);
-    ImGui::TableSetupColumn("Split into parts", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableHeadersRow();
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
+  const auto raw = [&] {
     if (const auto clicked = draw_raw(dir, message.head, range)) select_line(trace, dir, *clicked, selection);
-    ImGui::TableNextColumn();
+  };
+  const auto parsed = [&] {
     ImGui::PushID(title);
     draw_parsed(message);
     ImGui::PopID();
+  };
+  if (show_ == Show::Raw) {
+    raw();
+    return;
+  }
+  if (show_ == Show::Parsed) {
+    parsed();
+    return;
+  }
+  // Side by side only when both halves get enough room for a header table and the raw lines;
+  // below that the raw view sits above the parsed one, each the full width.
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float two_columns = std::max(kTwoColumnEms * ImGui::GetFontSize(), raw_width(dir.bytes) / kRawShare);
+  if (width < two_columns) {
+    ImGui::TextDisabled("Raw bytes");
+    raw();
+    ImGui::Spacing();
+    ImGui::TextDisabled("Split into parts");
+    ImGui::Indent(ImGui::GetFontSize() * 0.5f);
+    parsed();
+    ImGui::Unindent(ImGui::GetFontSize() * 0.5f);
+    return;
+  }
+  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV |
+                                     ImGuiTableFlags_BordersOuterH;
+  if (ImGui::BeginTable(title, 2, kFlags)) {
+    ImGui::TableSetupColumn("Raw bytes", ImGuiTableColumnFlags_WidthStretch, kRawShare);
+    ImGui::TableSetupColumn("Split into parts", ImGuiTableColumnFlags_WidthStretch, 1.0f - kRawShare);
+    ImGui::TableHeadersRow();
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    raw();
+    ImGui::TableNextColumn();
+    parsed();
     ImGui::EndTable();
   }
+}
+
+void HttpPanel::draw_show_toggle() {
+  static constexpr const char* kNames[] = {"Both", "Raw", "Parsed"};
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(2.0f, ImGui::GetStyle().ItemSpacing.y));
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) ImGui::SameLine();
+    const bool on = static_cast<int>(show_) == i;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetColorU32(ImGuiCol_ButtonActive));
+    if (ImGui::SmallButton(kNames[i])) show_ = static_cast<Show>(i);
+    if (on) ImGui::PopStyleColor();
+  }
+  ImGui::PopStyleVar();
 }
 
 void HttpPanel::draw(const trace::Trace* trace, view::Selection& selection) {
@@ -256,11 +370,18 @@ void HttpPanel::draw(const trace::Trace* trace, view::Selection& selection) {
     trace_size_ = trace->size();
   }
   ImGui::Text("Connection #%u", flow);
-  ImGui::SameLine();
+  // The toggle sits at the right end of the title row; on a very narrow panel it moves below.
+  const float toggle_width = ImGui::CalcTextSize("BothRawParsed").x + ImGui::GetStyle().FramePadding.x * 6 + 4;
+  const float title_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  const float right = ImGui::GetWindowContentRegionMax().x - toggle_width;
+  if (right > title_end + ImGui::GetFontSize()) ImGui::SameLine(right);
+  draw_show_toggle();
+  // The key gets its own line: squeezed beside the title it wrapped into a narrow column.
   ImGui::PushStyleColor(ImGuiCol_Text, colours::kDim);
-  ImGui::TextWrapped("- numbers are byte offsets; CR LF = the two bytes \\r \\n that end each line");
+  ImGui::TextWrapped("Numbers are byte offsets. CR LF = the two bytes \\r\\n that end each line.");
   ImGui::PopStyleColor();
-  ImGui::BeginChild("##http", ImVec2(0, 0), false);
+  // Raw lines are never wrapped (every byte stays where it is): scroll sideways for long ones.
+  ImGui::BeginChild("##http", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   draw_direction(*trace, streams_.request, "Request", selection);
   ImGui::Spacing();
   draw_direction(*trace, streams_.response, "Response", selection);

@@ -18,8 +18,15 @@ class HttpPanel {
   void draw(const trace::Trace* trace, view::Selection& selection);
 
  private:
+  // What each direction shows. Both lays raw and parsed side by side when the panel is wide
+  // enough and stacks them otherwise; Raw / Parsed give one of them the whole width.
+  enum class Show : int { Both, Raw, Parsed };
+
+  void draw_show_toggle();
   void draw_direction(const trace::Trace& trace, const view::StreamDirection& dir, const char* title,
                       view::Selection& selection);
+
+  Show show_ = Show::Both;
 
   // Gathering walks the trace: redo it only when the flow or the trace changed.
   const trace::Trace* trace_ = nullptr;
