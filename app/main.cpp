@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
   app.add_option("--screenshot", gui_options.screenshot, "Save a PNG of the window, then quit");
   app.add_option("--open", gui_options.open_trace, "Open a saved trace (.json)");
   app.add_flag("--presenter", gui_options.presenter, "Start in presenter mode (large, high contrast)");
+  app.add_option("--select", gui_options.select, "Select event number N once it is recorded (for slides)");
+  app.add_option("--tab", gui_options.tab, "Details tab to show first")
+      ->check(CLI::IsMember({"inspector", "http", "tcp"}));
+  app.add_flag("--log", gui_options.log, "Open the log console");
 #endif
 
   auto* lessons = app.add_subcommand("lessons", "List the lessons: id, title, summary, needs");
