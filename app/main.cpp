@@ -8,6 +8,7 @@
 #include "cli/exit_code.h"
 #include "cli/lessons_command.h"
 #include "cli/run_command.h"
+#include "cli/serve_command.h"
 
 #ifdef WIRESTEP_HAS_GUI
 #include "gui/gui_main.h"
@@ -62,6 +63,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
 
+  cli::ServeCommandOptions serve_options;
+  auto* serve = cli::add_serve_command(app, serve_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
 
   if (lessons->parsed()) return cli::lessons_command(catalog, std::cout);
   if (run->parsed()) return cli::run_command(catalog, run_options);
+  if (serve->parsed()) return cli::serve_command(serve_options);
 
 #ifdef WIRESTEP_HAS_GUI
   if (!has_display()) {
