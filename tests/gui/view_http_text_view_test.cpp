@@ -101,15 +101,15 @@ TEST(HttpTextView, FlowStreamsPreferReceivesOrderByOffsetAndDropDuplicates) {
   trace::Trace t;
   const auto client = t.lane("client");
   const auto server = t.lane("server");
-  const auto flow = t.flow_of(address(5000), address(80));
-  t.append(call(client, trace::Call::Connect, 5000, 80, flow));
-  t.append(call(client, trace::Call::Send, 5000, 80, flow, 16, 0), std::string_view("GET / HTTP/1.1\r\n"));
-  t.append(call(client, trace::Call::Send, 5000, 80, flow, 11, 16), std::string_view("Host: x\r\n\r\n"));
+  const auto flow = t.flow_of(address(51000), address(80));
+  t.append(call(client, trace::Call::Connect, 51000, 80, flow));
+  t.append(call(client, trace::Call::Send, 51000, 80, flow, 16, 0), std::string_view("GET / HTTP/1.1\r\n"));
+  t.append(call(client, trace::Call::Send, 51000, 80, flow, 11, 16), std::string_view("Host: x\r\n\r\n"));
   // The server's receives arrive out of order in the trace and one repeats bytes.
-  t.append(call(server, trace::Call::Recv, 80, 5000, flow, 11, 16), std::string_view("Host: x\r\n\r\n"));
-  t.append(call(server, trace::Call::Recv, 80, 5000, flow, 16, 0), std::string_view("GET / HTTP/1.1\r\n"));
-  t.append(call(server, trace::Call::Recv, 80, 5000, flow, 9, 16), std::string_view("Host: x\r\n"));
-  t.append(call(server, trace::Call::Send, 80, 5000, flow, 19, 0), std::string_view("HTTP/1.1 200 OK\r\n\r\n"));
+  t.append(call(server, trace::Call::Recv, 80, 51000, flow, 11, 16), std::string_view("Host: x\r\n\r\n"));
+  t.append(call(server, trace::Call::Recv, 80, 51000, flow, 16, 0), std::string_view("GET / HTTP/1.1\r\n"));
+  t.append(call(server, trace::Call::Recv, 80, 51000, flow, 9, 16), std::string_view("Host: x\r\n"));
+  t.append(call(server, trace::Call::Send, 80, 51000, flow, 19, 0), std::string_view("HTTP/1.1 200 OK\r\n\r\n"));
 
   const FlowStreams streams = gather_flow_streams(t, flow, t.size());
   EXPECT_EQ(streams.request.sender, client);
