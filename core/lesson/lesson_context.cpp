@@ -1,7 +1,22 @@
 // LessonContext: narration cues become Note events on the "lesson" lane.
 #include "lesson/lesson_context.h"
 
+#include "wire/virtual_wire.h"
+
 namespace wirestep::lesson {
+
+net::Actor LessonContext::actor(std::string_view name) {
+  net::Actor actor{&trace_, trace_.lane(name), &stepper_, &cancel_};
+  if (wire_ != nullptr) actor.sockets = wire_->host_for(name);
+  return actor;
+}
+
+net::Endpoint LessonContext::address(std::string_view host, std::uint16_t wire_port) const {
+  if (wire_ != nullptr) {
+    if (wire::NetHost* found = wire_->host_for(host)) return found->endpoint(wire_port);
+  }
+  return net::Endpoint::loopback(AF_INET, 0);
+}
 
 void LessonContext::cue(std::string_view anchor) {
   trace::Event event;

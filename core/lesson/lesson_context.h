@@ -7,7 +7,12 @@
 #include "lesson/stepper.h"
 #include "net/actor.h"
 #include "net/cancel_signal.h"
+#include "net/endpoint.h"
 #include "trace/trace.h"
+
+namespace wirestep::wire {
+class VirtualWire;
+}
 
 namespace wirestep::lesson {
 
@@ -21,9 +26,17 @@ class LessonContext {
   const LessonParams& params() const { return params_; }
 
   // The identity a socket needs to be traced on lane `name` and stepped with this lesson.
-  net::Actor actor(std::string_view name) {
-    return net::Actor{&trace_, trace_.lane(name), &stepper_, &cancel_};
-  }
+  // On the virtual wire its sockets are born in the host of that name ("client#2" lives on
+  // host "client"), so every packet they send crosses the wire.
+  net::Actor actor(std::string_view name);
+  // Where a lesson's host is reached: on the virtual wire its own address with wire_port (a
+  // private namespace, so a well-known port like 80 is free); on the socket tier loopback
+  // with port 0, so parallel runs never collide. A server binds it, then hands the bound
+  // endpoint to its clients.
+  net::Endpoint address(std::string_view host, std::uint16_t wire_port = 0) const;
+  // The virtual wire of this run, or null on the socket tier.
+  wire::VirtualWire* wire() const { return wire_; }
+  void set_wire(wire::VirtualWire* wire) { wire_ = wire; }
   // Tells the narration panel which paragraph is now live (an anchor in the lesson's .md).
   void cue(std::string_view anchor);
 
@@ -41,6 +54,7 @@ class LessonContext {
   Stepper& stepper_;
   net::CancelSignal& cancel_;
   LessonParams params_;
+  wire::VirtualWire* wire_ = nullptr;
 };
 
 }  // namespace wirestep::lesson

@@ -20,6 +20,16 @@ LessonRun::LessonRun(Lesson& lesson, RunOptions options)
       trace_(std::make_shared<trace::Trace>(options.limits)),
       stepper_(options.mode, options.speed),
       context_(*trace_, stepper_, cancel_, options.params) {
+  stepper_.set_granularity(options.granularity);
+  if (options.virtual_wire) {
+    try {
+      wire_ = std::make_unique<wire::VirtualWire>(*trace_, &stepper_);
+      context_.set_wire(wire_.get());
+    } catch (const std::exception& e) {
+      wire_error_ = e.what();
+      spdlog::warn("lesson {}: no virtual wire ({}); recording socket calls only", info_.id, e.what());
+    }
+  }
   thread_ = std::jthread([this, &lesson] {
     RunState outcome = RunState::Finished;
     std::string error;

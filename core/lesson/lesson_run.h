@@ -15,6 +15,7 @@
 #include "lesson/stepper.h"
 #include "net/cancel_signal.h"
 #include "trace/trace.h"
+#include "wire/virtual_wire.h"
 
 namespace wirestep::lesson {
 
@@ -23,6 +24,11 @@ std::string_view to_string(RunState state);
 
 struct RunOptions {
   StepMode mode = StepMode::Play;
+  Granularity granularity = Granularity::Calls;
+  // Run the lesson's hosts on the virtual wire (namespaces + TUN) so every real packet is
+  // recorded and can be stepped. When the machine does not allow it the run falls back to
+  // the socket tier and wire_error() says why.
+  bool virtual_wire = false;
   double speed = Stepper::kUnpaced;
   LessonParams params;
   trace::TraceLimits limits;
@@ -40,6 +46,10 @@ class LessonRun {
   const std::shared_ptr<trace::Trace>& trace() const { return trace_; }
   Stepper& stepper() { return stepper_; }
   const LessonInfo& info() const { return info_; }
+  // Null on the socket tier.
+  wire::VirtualWire* wire() const { return wire_.get(); }
+  // Why a requested virtual wire could not be built ("" when it was, or not asked for).
+  const std::string& wire_error() const { return wire_error_; }
 
   RunState state() const { return state_.load(std::memory_order_acquire); }
   bool done() const { return state() != RunState::Running; }
@@ -54,6 +64,9 @@ class LessonRun {
   std::shared_ptr<trace::Trace> trace_;
   net::CancelSignal cancel_;
   Stepper stepper_;
+  // After the stepper (it listens to it) and before the thread (the lesson uses its hosts).
+  std::unique_ptr<wire::VirtualWire> wire_;
+  std::string wire_error_;
   LessonContext context_;
   std::atomic<RunState> state_{RunState::Running};
   mutable std::mutex mutex_;

@@ -8,28 +8,40 @@ namespace wirestep::lesson {
 Stepper::Stepper(StepMode mode, double speed) : mode_(mode), speed_(speed) {}
 
 void Stepper::play() {
-  std::lock_guard lock(mutex_);
-  mode_ = StepMode::Play;
-  changed_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    mode_ = StepMode::Play;
+    changed_.notify_all();
+  }
+  notify_frame_listener();
 }
 
 void Stepper::pause() {
-  std::lock_guard lock(mutex_);
-  mode_ = StepMode::Pause;
-  changed_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    mode_ = StepMode::Pause;
+    changed_.notify_all();
+  }
+  notify_frame_listener();
 }
 
 void Stepper::step() {
-  std::lock_guard lock(mutex_);
-  mode_ = StepMode::Pause;
-  ++step_tokens_;
-  changed_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    mode_ = StepMode::Pause;
+    ++step_tokens_;
+    changed_.notify_all();
+  }
+  notify_frame_listener();
 }
 
 void Stepper::set_speed(double speed) {
-  std::lock_guard lock(mutex_);
-  speed_ = speed > 0 ? speed : kUnpaced;
-  changed_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    speed_ = speed > 0 ? speed : kUnpaced;
+    changed_.notify_all();
+  }
+  notify_frame_listener();
 }
 
 void Stepper::set_base_interval(std::chrono::milliseconds interval) {
@@ -39,9 +51,26 @@ void Stepper::set_base_interval(std::chrono::milliseconds interval) {
 }
 
 void Stepper::cancel() {
+  {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+  notify_frame_listener();
+}
+
+void Stepper::set_granularity(Granularity granularity) {
+  {
+    std::lock_guard lock(mutex_);
+    granularity_ = granularity;
+    changed_.notify_all();
+  }
+  notify_frame_listener();
+}
+
+Granularity Stepper::granularity() const {
   std::lock_guard lock(mutex_);
-  cancelled_ = true;
-  changed_.notify_all();
+  return granularity_;
 }
 
 StepMode Stepper::mode() const {
@@ -78,7 +107,9 @@ std::optional<net::PendingCall> Stepper::next() const {
 void Stepper::wait_turn(const net::PendingCall& call) {
   std::unique_lock lock(mutex_);
   if (cancelled_) throw net::Cancelled{};
-  if (mode_ == StepMode::Play && speed_ == kUnpaced && queue_.empty()) {
+  const bool free_run = granularity_ == Granularity::Frames ||
+                        (mode_ == StepMode::Play && speed_ == kUnpaced);
+  if (free_run && queue_.empty()) {
     ++released_;
     return;
   }
@@ -91,6 +122,7 @@ void Stepper::wait_turn(const net::PendingCall& call) {
       throw net::Cancelled{};
     }
     const bool at_head = queue_.front().ticket == ticket;
+    if (at_head && granularity_ == Granularity::Frames) break;  // the wire steps now
     if (at_head && mode_ == StepMode::Pause && step_tokens_ > 0) {
       --step_tokens_;
       break;
@@ -109,6 +141,61 @@ void Stepper::wait_turn(const net::PendingCall& call) {
   ++released_;
   last_release_ = std::chrono::steady_clock::now();
   changed_.notify_all();
+}
+
+}  // namespace wirestep::lesson
+
+namespace wirestep::lesson {
+
+FrameTurn Stepper::take_frame_turn() {
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  FrameTurn turn;
+  if (cancelled_ || granularity_ == Granularity::Calls ||
+      (mode_ == StepMode::Play && speed_ == kUnpaced)) {
+    turn.go = true;
+  } else if (mode_ == StepMode::Play) {
+    const auto due = last_release_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                         base_interval_ / speed_);
+    if (now >= due) {
+      turn.go = true;
+    } else {
+      turn.retry_at = due;
+    }
+  } else if (step_tokens_ > 0) {
+    --step_tokens_;
+    turn.go = true;
+  }
+  if (turn.go) {
+    ++frames_released_;
+    last_release_ = now;
+  }
+  return turn;
+}
+
+void Stepper::set_frame_listener(std::function<void()> listener) {
+  std::lock_guard lock(listener_mutex_);
+  frame_listener_ = std::move(listener);
+}
+
+void Stepper::notify_frame_listener() {
+  std::lock_guard lock(listener_mutex_);
+  if (frame_listener_) frame_listener_();
+}
+
+std::uint64_t Stepper::frames_released() const {
+  std::lock_guard lock(mutex_);
+  return frames_released_;
+}
+
+void Stepper::set_held_frames(std::size_t held) {
+  std::lock_guard lock(mutex_);
+  held_frames_ = held;
+}
+
+std::size_t Stepper::held_frames() const {
+  std::lock_guard lock(mutex_);
+  return held_frames_;
 }
 
 }  // namespace wirestep::lesson

@@ -12,6 +12,7 @@ class Trace;
 namespace wirestep::net {
 
 class CancelSignal;
+class SocketFactory;
 
 // The call about to be made, as the stepper shows it ("next: client connect()").
 struct PendingCall {
@@ -30,12 +31,14 @@ class CallGate {
 };
 
 // Copyable and cheap: a socket keeps its own copy. A null trace records nothing (the
-// benchmark's baseline); a null gate lets every call through; a null cancel never stops.
+// benchmark's baseline); a null gate lets every call through; a null cancel never stops;
+// null sockets means socket(2) in this process's own network (loopback).
 struct Actor {
   trace::Trace* trace = nullptr;
   trace::LaneId lane = trace::kNoLane;
   CallGate* gate = nullptr;
   const CancelSignal* cancel = nullptr;
+  SocketFactory* sockets = nullptr;
 };
 
 }  // namespace wirestep::net

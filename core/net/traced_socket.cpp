@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "net/cancel_signal.h"
+#include "net/socket_factory.h"
 #include "net/sys_error.h"
 #include "trace/trace.h"
 
@@ -37,7 +38,9 @@ TracedSocket::TracedSocket(const Actor& actor, Protocol protocol, int family, Fd
 TracedSocket TracedSocket::open(const Actor& actor, Protocol protocol, int family) {
   TracedSocket socket(actor, protocol, family, Fd{});
   const auto start = socket.gate(Call::Socket, 0);
-  const int fd = ::socket(family, socket_type(protocol) | SOCK_CLOEXEC, 0);
+  const int type = socket_type(protocol) | SOCK_CLOEXEC;
+  const int fd = actor.sockets != nullptr ? actor.sockets->open_socket(family, type, 0)
+                                          : ::socket(family, type, 0);
   const int err = fd < 0 ? errno : 0;
   socket.fd_.reset(fd);
   if (fd >= 0) socket.apply_wait_slice();

@@ -1,0 +1,119 @@
+// The virtual wire: lesson hosts in their own namespaces, every IP packet between them
+// passing through one thread here where it is recorded, held for stepping, impaired or sent on.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "net/endpoint.h"
+#include "net/fd.h"
+#include "trace/event.h"
+#include "wire/net_host.h"
+
+namespace wirestep::trace {
+class Trace;
+}
+namespace wirestep::lesson {
+class Stepper;
+}
+
+namespace wirestep::wire {
+
+struct WireOptions {
+  std::vector<std::string> hosts{"client", "server"};  // one namespace each, in address order
+  int mtu = 1500;
+  std::size_t hold_capacity = 4096;  // packets held for stepping; beyond this they are dropped
+};
+
+// What the wire decided for one packet, and why (the Impairment event's text).
+struct WireVerdict {
+  struct Copy {
+    std::int64_t delay_ns = 0;  // after the packet left the hold queue
+  };
+  std::vector<Copy> copies{Copy{}};  // none = dropped; two = duplicated
+  std::string reason;                // "" for an ordinary delivery
+  trace::Verdict verdict = trace::Verdict::Delivered;
+};
+
+// One packet as the policy sees it: the bytes (which it may edit), who sent it, who gets it.
+struct WirePacketView {
+  std::span<std::byte> bytes;
+  std::size_t from_host = 0;
+  std::size_t to_host = 0;
+  std::int64_t now_ns = 0;
+};
+using WirePolicy = std::function<WireVerdict(WirePacketView&)>;
+
+struct WireStats {
+  std::uint64_t packets = 0;    // read from a host's TUN
+  std::uint64_t bytes = 0;
+  std::uint64_t delivered = 0;  // written to a host's TUN (a duplicate counts twice)
+  std::uint64_t dropped = 0;    // by the policy, a full hold queue or no such host
+  std::uint64_t held = 0;       // waiting for a step right now
+};
+
+// Hosts are numbered in WireOptions order and get 10.77.0.1, 10.77.0.2, ... on a /24. The
+// wire thread reads each host's TUN, records a Packet event (lane "wire", from/to = the
+// hosts' lanes, payload = the whole IP packet), and either forwards it at once or — when
+// the stepper is at frame granularity and not free-running — holds it in a bounded queue
+// until take_frame_turn() lets it go. The kernels' timers keep running meanwhile: a SYN held
+// for a second is retransmitted, and that retransmission is held too.
+class VirtualWire {
+ public:
+  // Throws net::SysError when namespaces or TUN devices cannot be made.
+  VirtualWire(trace::Trace& trace, lesson::Stepper* stepper, WireOptions options = {});
+  ~VirtualWire();
+  VirtualWire(const VirtualWire&) = delete;
+  VirtualWire& operator=(const VirtualWire&) = delete;
+
+  // The host for a lane: "client#3" lives on host "client". Null when there is none.
+  NetHost* host_for(std::string_view lane);
+  NetHost& host(std::size_t index) { return *hosts_[index]; }
+  std::size_t host_count() const { return hosts_.size(); }
+  // Replaces the impairment policy (null: deliver everything). Thread-safe.
+  void set_policy(WirePolicy policy);
+  WireStats stats() const;
+
+ private:
+  struct Held;
+  struct Scheduled;
+  void run(std::stop_token stop);
+  void read_host(std::size_t index);
+  void on_packet(std::size_t from, std::span<std::byte> bytes, std::int64_t now);
+  void release(Held packet, std::int64_t now);
+  void release_held();
+  void deliver_due(std::int64_t now);
+  void arm_timer();
+  std::int64_t destination(std::span<const std::byte> bytes) const;
+  trace::Event packet_event(std::size_t from, std::size_t to, std::span<const std::byte> bytes) const;
+  void wake();
+
+  trace::Trace& trace_;
+  lesson::Stepper* stepper_;
+  WireOptions options_;
+  std::vector<std::unique_ptr<NetHost>> hosts_;
+  std::vector<net::Fd> tuns_;
+  std::vector<trace::LaneId> host_lanes_;
+  trace::LaneId wire_lane_;
+  net::Fd epoll_;
+  net::Fd wake_;
+  net::Fd timer_;
+  std::deque<Held> held_;
+  std::vector<Scheduled> scheduled_;  // a min-heap on due time
+  std::int64_t pace_retry_ns_ = -1;   // when a paced frame may go, or -1
+  mutable std::mutex mutex_;          // guards policy_ and stats_
+  WirePolicy policy_;
+  WireStats stats_;
+  std::jthread thread_;
+};
+
+}  // namespace wirestep::wire
