@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "catalog.h"
+#include "cli/doctor_command.h"
 #include "cli/exit_code.h"
 #include "cli/lessons_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
+#include "wire/wire_probe.h"
 
 #ifdef WIRESTEP_HAS_GUI
 #include "gui/gui_main.h"
@@ -27,6 +29,9 @@ bool has_display() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread exists (spdlog, GLFW, lessons): a user namespace can only be entered
+  // by a single-threaded process, and it is what lets a non-root user build the wire.
+  wire::enter_user_namespace_if_useful();
   const lesson::Catalog catalog = lessons::make_catalog();
 
   CLI::App app{"WireStep: see how networks really work. Every lesson runs real sockets on this\n"
@@ -59,9 +64,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
   run->add_option("--trace", run_options.trace_path, "Save the whole trace as JSON to this file");
+  run->add_option("--tier", run_options.tier,
+                  "Capture: auto (the virtual wire when this machine allows it), wire, sockets")
+      ->check(CLI::IsMember({"auto", "wire", "sockets"}))
+      ->capture_default_str();
+  run->add_flag("--frames", run_options.frames,
+                "With --step: Enter releases one packet on the virtual wire instead of one call");
   run->add_option("--clients", run_options.clients, "Concurrent clients for multi-client lessons")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+
+  auto* doctor = app.add_subcommand(
+      "doctor", "Show which capture tier this machine allows, why, and how to enable more");
 
   cli::ServeCommandOptions serve_options;
   auto* serve = cli::add_serve_command(app, serve_options);
@@ -83,6 +97,7 @@ int main(int argc, char** argv) {
   if (lessons->parsed()) return cli::lessons_command(catalog, std::cout);
   if (run->parsed()) return cli::run_command(catalog, run_options);
   if (serve->parsed()) return cli::serve_command(serve_options);
+  if (doctor->parsed()) return cli::doctor_command(wire::probe_once());
 
 #ifdef WIRESTEP_HAS_GUI
   if (!has_display()) {

@@ -2,6 +2,7 @@
 #include "catalog.h"
 
 #include "http_is_text.h"
+#include "tcp_handshake.h"
 #include "tcp_vs_udp_hello.h"
 
 namespace wirestep::lessons {
@@ -10,6 +11,7 @@ lesson::Catalog make_catalog() {
   lesson::Catalog catalog;
   catalog.add(std::make_unique<HttpIsText>());
   catalog.add(std::make_unique<TcpVsUdpHello>());
+  catalog.add(std::make_unique<TcpHandshake>());
   return catalog;
 }
 

@@ -48,7 +48,9 @@ void HttpIsText::run(lesson::LessonContext& context) {
   actors.spawn("server", [&](const net::Actor& me) {
     context.cue("server-listens");
     TracedSocket listener = TracedSocket::open(me, Protocol::Tcp);
-    listener.bind(Endpoint::loopback(AF_INET, 0));  // port 0: the kernel picks a free one
+    // On the virtual wire the server has its own address and port 80 is free; on loopback
+    // port 0 lets the kernel pick a free one.
+    listener.bind(context.address("server", 80));
     listener.listen();
     server_address.put(listener.local_endpoint());
 

@@ -38,7 +38,7 @@ void TcpVsUdpHello::run(lesson::LessonContext& context) {
     actors.spawn("server", [&](const net::Actor& me) {
       context.cue("tcp-setup");
       TracedSocket listener = TracedSocket::open(me, Protocol::Tcp);
-      listener.bind(Endpoint::loopback(AF_INET, 0));
+      listener.bind(context.address("server", 7000));
       listener.listen();
       address.put(listener.local_endpoint());
       TracedSocket connection = listener.accept();
@@ -66,13 +66,19 @@ void TcpVsUdpHello::run(lesson::LessonContext& context) {
   // ---- UDP: no connection, each datagram on its own ----
   {
     lesson::Handoff<Endpoint> address;
+    lesson::Handoff<Endpoint> closed_port;
     lesson::Handoff<bool> both_sent;
     lesson::ActorGroup actors(context);
     actors.spawn("server", [&](const net::Actor& me) {
       context.cue("udp-setup");
       TracedSocket socket = TracedSocket::open(me, Protocol::Udp);
-      socket.bind(Endpoint::loopback(AF_INET, 0));
+      socket.bind(context.address("server", 7000));
       address.put(socket.local_endpoint());
+      // A port nobody listens on, for the client's last datagram: bound, then closed again.
+      TracedSocket probe = TracedSocket::open(me, Protocol::Udp);
+      probe.bind(context.address("server", 7001));
+      closed_port.put(probe.local_endpoint());
+      probe.close();
       both_sent.take(context.cancel_signal());
       context.cue("udp-two-recvs");
       socket.recv_from(4096);  // "hello " only, though 4096 bytes were offered
@@ -87,13 +93,8 @@ void TcpVsUdpHello::run(lesson::LessonContext& context) {
       socket.send_to("world", server);
       both_sent.put(true);
 
-      // A port nobody listens on: bind a socket to get a free port, then close it again.
-      TracedSocket probe = TracedSocket::open(me, Protocol::Udp);
-      probe.bind(Endpoint::loopback(AF_INET, 0));
-      const Endpoint closed_port = probe.local_endpoint();
-      probe.close();
       context.cue("udp-nobody-home");
-      socket.send_to("anyone?", closed_port);  // succeeds: UDP never asked if anyone was there
+      socket.send_to("anyone?", closed_port.take(context.cancel_signal()));  // succeeds: UDP never asked if anyone was there
       socket.close();
     });
     actors.join();

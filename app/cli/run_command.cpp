@@ -12,6 +12,7 @@
 #include "cli/exit_code.h"
 #include "lesson/lesson_run.h"
 #include "trace/trace_json.h"
+#include "wire/wire_probe.h"
 
 namespace wirestep::cli {
 namespace {
@@ -64,7 +65,24 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
     }
   }
 
+  const bool wire_available = options.tier != "sockets" &&
+                              wire::probe_once().status(wire::Tier::VirtualWire).available;
+  if (options.tier == "wire" && !wire_available) {
+    const auto& status = wire::probe_once().status(wire::Tier::VirtualWire);
+    err << "wirestep: the virtual wire is not available here: " << status.reason << "\n"
+        << "  to enable it: " << status.enable << "\n"
+        << "  or run with --tier sockets (see `wirestep doctor`)\n";
+    return kExitFailure;
+  }
+  if (options.frames && !wire_available) {
+    err << "wirestep: --frames steps packets on the virtual wire, which is not available here;\n"
+        << "  see `wirestep doctor`, or step socket calls with --step alone\n";
+    return kExitFailure;
+  }
+
   lesson::RunOptions run_options;
+  run_options.virtual_wire = wire_available;
+  run_options.granularity = options.frames ? lesson::Granularity::Frames : lesson::Granularity::Calls;
   run_options.mode = options.step ? lesson::StepMode::Pause : lesson::StepMode::Play;
   run_options.speed = options.speed;
   run_options.params.clients = options.clients;
@@ -74,10 +92,19 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
 
   const auto info = chosen->info();
   out << "lesson " << info.id << ": " << info.title << "\n";
-  if (options.step) out << "step mode: press Enter to let the next socket call go\n";
+  out << "capture: " << (run_options.virtual_wire ? "virtual wire (every real packet)" : "socket calls")
+      << "\n";
+  if (options.step) {
+    out << (options.frames ? "step mode: press Enter to let the next packet cross the wire\n"
+                           : "step mode: press Enter to let the next socket call go\n");
+  }
   out << "      time  lane      event\n" << std::flush;
 
   lesson::LessonRun run(*chosen, run_options);
+  if (!run.wire_error().empty()) {
+    out << "capture: the virtual wire could not start (" << run.wire_error()
+        << "); recording socket calls only\n";
+  }
   std::jthread stepper_input;
   if (options.step) {
     stepper_input = std::jthread(read_steps, input_fd, std::ref(run.stepper()));
@@ -93,7 +120,14 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
     if (options.step) {
       const auto next = run.stepper().next();
       const auto released = run.stepper().released();
-      if (next && released != prompted_at && run.stepper().mode() == lesson::StepMode::Pause) {
+      if (options.frames) {
+        const auto frames = run.stepper().frames_released();
+        if (run.stepper().held_frames() > 0 && frames != prompted_at &&
+            run.stepper().mode() == lesson::StepMode::Pause) {
+          out << "            next: " << run.stepper().held_frames() << " packet(s) held on the wire  [Enter]\n";
+          prompted_at = frames;
+        }
+      } else if (next && released != prompted_at && run.stepper().mode() == lesson::StepMode::Pause) {
         out << "            next: " << trace.lane_name(next->lane) << " "
             << trace::to_string(next->call) << "()  [Enter]\n";
         prompted_at = released;

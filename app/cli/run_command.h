@@ -15,6 +15,9 @@ struct RunCommandOptions {
   double speed = 1.0;    // pacing; 0 runs as fast as the machine can
   std::string trace_path;  // save the whole trace as JSON here when done
   int clients = 20;
+  // "auto": the virtual wire when this machine allows it; "wire": insist on it; "sockets".
+  std::string tier = "auto";
+  bool frames = false;   // with --step: Enter releases one packet on the wire, not one call
 };
 
 // Exit code: 0 finished, 1 failed or interrupted, 2 unknown lesson.

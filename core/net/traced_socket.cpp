@@ -16,6 +16,7 @@
 
 #include "net/cancel_signal.h"
 #include "net/socket_factory.h"
+#include "net/tcp_diag.h"
 #include "net/sys_error.h"
 #include "trace/trace.h"
 
@@ -190,7 +191,16 @@ void TracedSocket::snapshot_tcp() {
   tcp_info info{};
   socklen_t length = sizeof info;
   if (::getsockopt(fd_.get(), IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return;
-  if (info.tcpi_state == tcp_state_) return;
+  std::uint8_t state = info.tcpi_state;
+  if (state == TCP_CLOSE && tcp_state_ != TCP_CLOSE && tcp_state_ != TCP_LISTEN &&
+      tcp_state_ != TCP_SYN_SENT && tcp_state_ != 0) {
+    // The active closer's socket reads CLOSE the moment the kernel moves the connection to
+    // a TIME_WAIT entry of its own; ask the kernel about the connection to show that wait.
+    // Once per connection, and on loopback FIN_WAIT may have passed unseen, so ask from any
+    // connected state.
+    if (const auto kernel = kernel_tcp_state(local_, peer_, actor_.sockets)) state = *kernel;
+  }
+  if (state == tcp_state_) return;
   if (actor_.trace != nullptr) {
     trace::Event event;
     event.kind = trace::EventKind::TcpState;
@@ -198,13 +208,13 @@ void TracedSocket::snapshot_tcp() {
     event.transport = trace::Transport::Tcp;
     event.fd = fd_.get();
     event.old_state = tcp_state_;
-    event.new_state = info.tcpi_state;
+    event.new_state = state;
     event.local = local_.to_address();
     event.peer = peer_.to_address();
     event.flow = flow_;
     actor_.trace->append(event);
   }
-  tcp_state_ = info.tcpi_state;
+  tcp_state_ = state;
 }
 
 void TracedSocket::refresh_local() {

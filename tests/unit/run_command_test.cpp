@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "cli/exit_code.h"
 #include "trace/trace_json.h"
+#include "wire/wire_probe.h"
 
 namespace wirestep::cli {
 namespace {
@@ -33,10 +34,28 @@ struct Pipe {
   int fds[2] = {-1, -1};
 };
 
+TEST(RunCommand, UsesTheVirtualWireWhenTheMachineAllowsIt) {
+  const auto& status = wire::probe_once().status(wire::Tier::VirtualWire);
+  if (!status.available) GTEST_SKIP() << "no virtual wire: " << status.reason;
+  RunCommandOptions options;
+  options.lesson = "tcp-handshake";
+  options.speed = 0;
+  std::ostringstream out;
+  std::ostringstream err;
+  Pipe input;
+  EXPECT_EQ(run_command(catalog(), options, out, err, input.fds[0]), kExitOk) << err.str();
+  const std::string text = out.str();
+  EXPECT_NE(text.find("capture: virtual wire"), std::string::npos) << text;
+  EXPECT_NE(text.find("packet client -> server"), std::string::npos) << text;
+  EXPECT_NE(text.find("connect(fd "), std::string::npos) << text;
+  EXPECT_NE(text.find("10.77.0.2:80"), std::string::npos) << text;
+}
+
 TEST(RunCommand, PrintsOneLinePerEventWithEscapedPayload) {
   RunCommandOptions options;
   options.lesson = "http-is-text";
   options.speed = 0;
+  options.tier = "sockets";
   std::ostringstream out;
   std::ostringstream err;
   Pipe input;
