@@ -69,6 +69,8 @@ bool AppState::open_lesson(std::string_view id, bool play) {
   lesson::RunOptions options;
   options.mode = play ? lesson::StepMode::Play : lesson::StepMode::Pause;
   options.speed = speed_;
+  options.virtual_wire = wire_status().available;
+  options.granularity = options.virtual_wire ? granularity_ : lesson::Granularity::Calls;
   try {
     run_ = std::make_unique<lesson::LessonRun>(*found, options);
   } catch (const std::exception& e) {
@@ -146,6 +148,19 @@ void AppState::restart() {
 void AppState::set_speed(double speed) {
   speed_ = speed > 0 ? speed : lesson::Stepper::kUnpaced;
   if (run_ != nullptr) run_->stepper().set_speed(speed_);
+}
+
+void AppState::set_granularity(lesson::Granularity granularity) {
+  granularity_ = granularity;
+  if (run_ != nullptr && run_->wire() != nullptr) run_->stepper().set_granularity(granularity);
+}
+
+const wire::TierStatus& AppState::wire_status() const {
+  return wire::probe_once().status(wire::Tier::VirtualWire);
+}
+
+std::size_t AppState::held_packets() const {
+  return live() ? run_->stepper().held_frames() : 0;
 }
 
 std::size_t AppState::visible_limit() const {

@@ -18,6 +18,7 @@
 #include "trace/trace.h"
 #include "view/progress_store.h"
 #include "view/selection.h"
+#include "wire/wire_probe.h"
 
 namespace wirestep::gui {
 
@@ -62,6 +63,14 @@ class AppState {
   void restart();
   double speed() const { return speed_; }  // Stepper speed; Stepper::kUnpaced for none
   void set_speed(double speed);
+  // What one Step releases. Frames needs the virtual wire; new runs use it whenever the
+  // machine allows (see wire_status()).
+  lesson::Granularity granularity() const { return granularity_; }
+  void set_granularity(lesson::Granularity granularity);
+  bool wire_active() const { return run_ != nullptr && run_->wire() != nullptr; }
+  // Why the virtual wire is or is not available here, and how to enable it.
+  const wire::TierStatus& wire_status() const;
+  std::size_t held_packets() const;
 
   // Events [0, visible_limit()) are shown: all of them live, up to the cursor in replay.
   std::size_t visible_limit() const;
@@ -115,6 +124,7 @@ class AppState {
   std::size_t last_size_ = 0;
 
   double speed_ = kDefaultSpeed;
+  lesson::Granularity granularity_ = lesson::Granularity::Calls;
   std::optional<std::size_t> cursor_;  // replay: events shown; nullopt = all
   bool replay_playing_ = false;
   std::chrono::steady_clock::time_point replay_next_{};

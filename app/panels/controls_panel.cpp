@@ -43,7 +43,11 @@ void ControlsPanel::draw(gui::AppState& state) {
   ImGui::BeginDisabled(!live && state.cursor_at_end());
   if (ImGui::Button("Step ▶")) state.step();
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Let exactly one socket call run (Right, N)");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip(state.wire_active() && state.granularity() == lesson::Granularity::Frames
+                          ? "Let exactly one packet cross the wire (Right, N)"
+                          : "Let exactly one socket call run (Right, N)");
+  }
   ImGui::SameLine();
   if (ImGui::Button("↺ Restart")) state.restart();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
@@ -68,13 +72,36 @@ void ControlsPanel::draw(gui::AppState& state) {
 
   ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (ImGui::BeginCombo("##granularity", "socket calls")) {
-    ImGui::Selectable("socket calls", true);
-    ImGui::Selectable("frames", false, ImGuiSelectableFlags_Disabled);
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("needs the virtual wire");
+  const bool frames = state.granularity() == lesson::Granularity::Frames && state.wire_status().available;
+  if (ImGui::BeginCombo("##granularity", frames ? "packets" : "socket calls")) {
+    if (ImGui::Selectable("socket calls", !frames)) state.set_granularity(lesson::Granularity::Calls);
+    const bool can_frame = state.wire_status().available;
+    if (ImGui::Selectable("packets", frames, can_frame ? 0 : ImGuiSelectableFlags_Disabled)) {
+      state.set_granularity(lesson::Granularity::Frames);
+    }
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+      ImGui::SetTooltip(can_frame ? "Each Step lets one real packet cross the wire"
+                                  : "Needs the virtual wire: %s\nTo enable: %s",
+                        state.wire_status().reason.c_str(), state.wire_status().enable.c_str());
+    }
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("What one Step lets through");
+
+  // Capture tier: what this run can really see.
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  if (state.wire_active()) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.ok_text), "wire");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Virtual wire: every real IP packet of this lesson passes through WireStep");
+  } else {
+    ImGui::TextDisabled("calls only");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Socket calls are recorded; packets are inferred.\n%s\nTo see real packets: %s",
+                        state.wire_status().reason.c_str(),
+                        state.wire_status().enable.empty() ? "restart the lesson" : state.wire_status().enable.c_str());
+    }
+  }
 
   // Status.
   ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
@@ -83,7 +110,10 @@ void ControlsPanel::draw(gui::AppState& state) {
   if (live) {
     status = state.playing() ? "● running" : "❚❚ paused";
     colour = pal.ok_text;
-    if (const std::string next = pending_label(state); !next.empty()) {
+    if (const std::size_t held = state.held_packets(); held > 0) {
+      status += fmt::format("  ·  {} packet{} held on the wire", held, held == 1 ? "" : "s");
+      colour = pal.accent_text;
+    } else if (const std::string next = pending_label(state); !next.empty()) {
       status += "  ·  " + next;
       colour = pal.accent_text;
     }
