@@ -1,6 +1,11 @@
 // LessonContext: narration cues become Note events on the "lesson" lane.
 #include "lesson/lesson_context.h"
 
+#include <memory>
+#include <stdexcept>
+
+#include "wire/impairment_adapter.h"
+#include "wire/scripted_fault.h"
 #include "wire/virtual_wire.h"
 
 namespace wirestep::lesson {
@@ -16,6 +21,17 @@ net::Endpoint LessonContext::address(std::string_view host, std::uint16_t wire_p
     if (wire::NetHost* found = wire_->host_for(host)) return found->endpoint(wire_port);
   }
   return net::Endpoint::loopback(AF_INET, 0);
+}
+
+bool LessonContext::impair(std::string_view faults) {
+  if (wire_ == nullptr) return false;
+  auto parsed = wire::parse_faults(faults);
+  if (!parsed.ok()) throw std::invalid_argument("fault script: " + parsed.error->to_string());
+  wire::LinkImpairment link;
+  link.loss_percent = params_.loss_percent;
+  auto policy = std::make_shared<wire::ImpairmentPolicy>(params_.seed, link, std::move(parsed.faults));
+  wire_->set_policy(wire::make_wire_policy(std::move(policy)));
+  return true;
 }
 
 void LessonContext::cue(std::string_view anchor) {

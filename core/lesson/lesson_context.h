@@ -34,6 +34,11 @@ class LessonContext {
   // with port 0, so parallel runs never collide. A server binds it, then hands the bound
   // endpoint to its clients.
   net::Endpoint address(std::string_view host, std::uint16_t wire_port = 0) const;
+  // Impairs the virtual wire from now on: scripted faults such as "drop syn#1" (see
+  // wire/scripted_fault.h) plus the run's random loss and seed. Counting starts afresh. False
+  // on the socket tier, where no packet can be touched; throws std::invalid_argument naming
+  // the mistake when the script does not parse.
+  bool impair(std::string_view faults);
   // The virtual wire of this run, or null on the socket tier.
   wire::VirtualWire* wire() const { return wire_; }
   void set_wire(wire::VirtualWire* wire) { wire_ = wire; }

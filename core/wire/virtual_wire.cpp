@@ -79,6 +79,7 @@ struct VirtualWire::Scheduled {
   std::size_t to = 0;
   std::int64_t captured_ns = 0;
   std::uint64_t link = trace::kNoSeq;
+  trace::Verdict verdict = trace::Verdict::Delivered;  // how it arrives: late, a copy, damaged
   bool operator>(const Scheduled& other) const {
     return due_ns != other.due_ns ? due_ns > other.due_ns : order > other.order;
   }
@@ -292,25 +293,28 @@ void VirtualWire::release(Held packet, std::int64_t now) {
     ++stats_.dropped;
     return;
   }
-  for (std::size_t i = 0; i < verdict.copies.size(); ++i) {
-    Scheduled next;
-    next.due_ns = now + std::max<std::int64_t>(0, verdict.copies[i].delay_ns);
-    next.order = stats_.packets * 4 + i;
-    next.bytes = packet.bytes;
-    next.from = packet.from;
-    next.to = packet.to;
-    next.captured_ns = packet.captured_ns;
-    next.link = packet.held_seq;
-    scheduled_.push_back(std::move(next));
-    std::push_heap(scheduled_.begin(), scheduled_.end(), std::greater<>{});
-  }
+  // The explanation first, so each delivered copy can point at why it was late, doubled or damaged.
+  std::uint64_t cause = packet.held_seq;
   if (!verdict.reason.empty()) {
     trace::Event why;
     why.kind = trace::EventKind::Impairment;
     why.lane = wire_lane_;
     why.verdict = verdict.verdict;
     why.link = packet.held_seq;
-    trace_.append(why, verdict.reason);
+    cause = trace_.append(why, verdict.reason);
+  }
+  for (std::size_t i = 0; i < verdict.copies.size(); ++i) {
+    Scheduled next;
+    next.due_ns = now + std::max<std::int64_t>(0, verdict.copies[i].delay_ns);
+    next.order = next_order_++;
+    next.bytes = packet.bytes;
+    next.from = packet.from;
+    next.to = packet.to;
+    next.captured_ns = packet.captured_ns;
+    next.link = cause;
+    next.verdict = i > 0 ? trace::Verdict::Duplicated : verdict.verdict;
+    scheduled_.push_back(std::move(next));
+    std::push_heap(scheduled_.begin(), scheduled_.end(), std::greater<>{});
   }
   deliver_due(now);
 }
@@ -321,7 +325,7 @@ void VirtualWire::deliver_due(std::int64_t now) {
     Scheduled packet = std::move(scheduled_.back());
     scheduled_.pop_back();
     trace::Event event = packet_event(packet.from, packet.to, packet.bytes);
-    event.verdict = trace::Verdict::Delivered;
+    event.verdict = packet.verdict;
     event.flow = event.peer.empty() ? trace::kNoFlow : trace_.flow_of(event.local, event.peer);
     event.link = packet.link;
     event.dur_ns = steady_ns() - packet.captured_ns;

@@ -110,6 +110,7 @@ class VirtualWire {
   std::deque<Held> held_;
   std::vector<Scheduled> scheduled_;  // a min-heap on due time
   std::int64_t pace_retry_ns_ = -1;   // when a paced frame may go, or -1
+  std::uint64_t next_order_ = 0;
   mutable std::mutex mutex_;          // guards policy_ and stats_
   WirePolicy policy_;
   WireStats stats_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,16 @@ inline std::uint32_t tcp_u32(const trace::Event& packet, std::size_t field_offse
 inline std::uint32_t tcp_seq(const trace::Event& packet) { return tcp_u32(packet, 4); }
 inline std::uint32_t tcp_ack(const trace::Event& packet) { return tcp_u32(packet, 8); }
 
-// Packets with this verdict, in trace order.
+// Packets with this verdict, in trace order; without one, every packet that reached its host
+// (delivered, late, a duplicate or damaged: everything but held and dropped).
 inline std::vector<const trace::Event*> packets(const trace::Trace& trace,
-                                                trace::Verdict verdict = trace::Verdict::Delivered) {
+                                                std::optional<trace::Verdict> verdict = std::nullopt) {
   std::vector<const trace::Event*> out;
   for (std::size_t i = 0; i < trace.size(); ++i) {
-    if (trace[i].kind == trace::EventKind::Packet && trace[i].verdict == verdict) out.push_back(&trace[i]);
+    const auto& e = trace[i];
+    if (e.kind != trace::EventKind::Packet) continue;
+    const bool arrived = e.verdict != trace::Verdict::Held && e.verdict != trace::Verdict::Dropped;
+    if (verdict ? e.verdict == *verdict : arrived) out.push_back(&e);
   }
   return out;
 }
