@@ -4,6 +4,7 @@
 #   ./build.sh test [PRESET]   build and run the whole test suite (PRESET: default, asan, tsan)
 #   ./build.sh deps            only install the Debian packages
 #   ./build.sh bench           build and run the benchmarks (see tests/bench/)
+#   ./build.sh fuzz [SECONDS]  build the libFuzzer targets (clang-14) and fuzz each for SECONDS (60)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,9 +17,14 @@ PACKAGES=(
   curl python3 python3-requests python3-aiohttp
 )
 
+# Only `./build.sh fuzz` needs these: libFuzzer and the sanitizer runtimes come with clang's
+# compiler-rt; llvm-14 has the symbolizer that makes crash reports readable.
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+
+# Installs PACKAGES plus any extra packages given as arguments, skipping what is there.
 install_deps() {
   local missing=()
-  for package in "${PACKAGES[@]}"; do
+  for package in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
       missing+=("$package")
   done
@@ -61,8 +67,15 @@ case "$command" in
     build default
     tests/bench/run_benchmarks.sh build/default
     ;;
+  fuzz)
+    seconds="${1:-60}"
+    install_deps "${FUZZ_PACKAGES[@]}"
+    build fuzz
+    ctest --preset fuzz  # replays the checked-in seeds: quick, and a fixed crash stays fixed
+    tests/fuzz/run_fuzzers.sh build/fuzz "$seconds"
+    ;;
   *)
-    echo "usage: ./build.sh app [ARGS...] | test [default|asan|tsan] | deps | bench" >&2
+    echo "usage: ./build.sh app [ARGS...] | test [default|asan|tsan] | deps | bench | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -17,8 +17,18 @@ namespace {
 constexpr std::int64_t kNsPerSecond = 1'000'000'000;
 // Anything beyond is a typo, and keeps time sums far from int64 overflow.
 constexpr std::int64_t kMaxTimeNs = std::int64_t{3600} * kNsPerSecond;
-// 1 TB/s: far above any wire here, and rate * elapsed stays exact in int64 byte-ns.
+// 1 TB/s: far above any wire here. 100 B/s: slow enough to watch bytes trickle.
 constexpr std::uint64_t kMaxRate = 1'000'000'000'000;
+constexpr std::uint64_t kMinRate = 100;
+// Bounds the shaper's backlog: with 64 KiB packets at 100 B/s it stays far below int64 ns.
+constexpr std::uint32_t kMaxQueuePackets = 100'000;
+// The shaper charges at most this much per packet: an IP packet is at most 64 KiB.
+constexpr std::uint64_t kMaxPacketBytes = 65'535;
+
+// Nanoseconds to send `bytes` at `rate`, rounded up: bytes * 1e9 < 2^63 for every value here.
+std::int64_t send_time(std::uint64_t bytes, std::uint64_t rate) {
+  return static_cast<std::int64_t>((bytes * 1'000'000'000 + rate - 1) / rate);
+}
 
 std::uint64_t splitmix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
@@ -82,9 +92,11 @@ std::string LinkImpairment::validate() const {
   if (burst.enabled() && burst.r_percent <= 0) {
     return "burst.r_percent must be above 0 when bursts are on (else the link never recovers)";
   }
-  if (rate_bytes_per_s > kMaxRate) return fmt::format("rate_bytes_per_s {} is above 1 TB/s", rate_bytes_per_s);
-  if (rate_bytes_per_s > 0 && rate_queue_packets == 0) {
-    return "rate_queue_packets must be at least 1 when a rate limit is set";
+  if (rate_bytes_per_s > 0 && (rate_bytes_per_s < kMinRate || rate_bytes_per_s > kMaxRate)) {
+    return fmt::format("rate_bytes_per_s {} is outside 100 B/s .. 1 TB/s", rate_bytes_per_s);
+  }
+  if (rate_bytes_per_s > 0 && (rate_queue_packets == 0 || rate_queue_packets > kMaxQueuePackets)) {
+    return fmt::format("rate_queue_packets {} is outside 1..{}", rate_queue_packets, kMaxQueuePackets);
   }
   return {};
 }
@@ -239,20 +251,13 @@ Decision ImpairmentPolicy::decide(const PacketFacts& facts) {
       return drop(Cause::QueueFull, fmt::format("rate limit queue full ({} packets waiting at {} bytes/s)",
                                                 s.shaper_departures.size(), link.rate_bytes_per_s));
     }
-    const auto rate = static_cast<std::int64_t>(link.rate_bytes_per_s);
-    const std::int64_t cap = std::int64_t{link.rate_burst_bytes} * kNsPerSecond;
-    if (s.tokens_at_ns == kNever) {
-      s.tokens = cap;  // a fresh link is idle: its bucket is full
-    } else if (now > s.tokens_at_ns) {
-      const std::int64_t room = cap - s.tokens;
-      const std::int64_t elapsed = now - s.tokens_at_ns;
-      // Compare before multiplying so a long idle gap cannot overflow.
-      s.tokens = (room <= 0 || elapsed >= (room + rate - 1) / rate) ? std::max(s.tokens, cap) : s.tokens + rate * elapsed;
-    }
-    s.tokens_at_ns = std::max(s.tokens_at_ns, now);
-    const std::int64_t need = std::int64_t{facts.size} * kNsPerSecond;
-    if (s.tokens < need) at = now + (need - s.tokens + rate - 1) / rate;
-    s.tokens -= need;
+    // Token bucket in virtual-scheduling form: a packet may start once the shaper's backlog
+    // (tat - now) is within what the bucket's depth covers.
+    const std::int64_t depth = send_time(link.rate_burst_bytes, link.rate_bytes_per_s);
+    const std::int64_t cost = send_time(std::min<std::uint64_t>(facts.size, kMaxPacketBytes), link.rate_bytes_per_s);
+    s.shaper_tat_ns = s.shaper_tat_ns == kNever ? now : std::max(s.shaper_tat_ns, now);
+    at = std::max(now, s.shaper_tat_ns - depth + cost);
+    s.shaper_tat_ns += cost;
     s.shaper_departures.push_back(at);
     if (at > now) {
       causes |= bit(Cause::RateLimit);

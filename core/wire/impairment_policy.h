@@ -31,11 +31,13 @@
 // and scripted delays let a later packet overtake an earlier one; a held packet does not push
 // the others back.
 //
-// Rate limit. Token bucket of rate_bytes_per_s, depth rate_burst_bytes. Depth 0 models a link
-// of that speed: every packet pays its own serialisation time size/rate, so back-to-back packets
-// leave exactly size/rate apart. The FIFO holds at most rate_queue_packets packets that have not
-// left the shaper yet (the one being sent included); a packet that finds it full is dropped and
-// uses no tokens. Duplicates are copied after the shaper and do not use tokens.
+// Rate limit. Token bucket of rate_bytes_per_s, depth rate_burst_bytes, kept as a theoretical
+// finish time (the virtual-scheduling form of a token bucket: integer nanoseconds, no overflow
+// however long the link idles). Depth 0 models a link of that speed: every packet pays its own
+// serialisation time size/rate (rounded up to the nanosecond), so back-to-back packets leave
+// exactly size/rate apart. The FIFO holds at most rate_queue_packets packets that have not left
+// the shaper yet (the one being sent included); a packet that finds it full is dropped and uses
+// no tokens. Duplicates are copied after the shaper and do not use tokens.
 //
 // Corrupt. The flipped byte lies in the transport payload when there is one (the receiver's
 // application would see wrong data), else in the transport header when ip_header_length is known,
@@ -77,9 +79,9 @@ struct LinkImpairment {
   std::int64_t reorder_hold_ns = 10'000'000;  // extra delay of a reordered packet
   double corrupt_percent = 0;
   bool corrupt_fix_checksum = false;
-  std::uint64_t rate_bytes_per_s = 0;  // 0 = no rate limit
+  std::uint64_t rate_bytes_per_s = 0;  // 0 = no rate limit; else 100 B/s .. 1 TB/s
   std::uint32_t rate_burst_bytes = 0;  // token bucket depth
-  std::uint32_t rate_queue_packets = 100;
+  std::uint32_t rate_queue_packets = 100;  // 1 .. 100000
 
   // Empty when valid, else what is wrong ("loss_percent 120 is outside 0..100").
   std::string validate() const;
@@ -164,10 +166,9 @@ class ImpairmentPolicy {
     std::mt19937_64 rng;
     GilbertElliott burst;
     std::int64_t last_departure_ns = kNever;  // of the last packet not held back
-    // Token bucket in byte-nanoseconds (bytes * 1e9), so refill is rate * elapsed ns, exact in
-    // integers. Negative while packets wait: the debt they still have to pay off.
-    std::int64_t tokens = 0;
-    std::int64_t tokens_at_ns = kNever;
+    // When the shaper will have sent everything accepted so far at the full rate; the bucket
+    // is full when this is in the past, and holds rate * (depth time - (tat - now)) bytes.
+    std::int64_t shaper_tat_ns = kNever;
     std::deque<std::int64_t> shaper_departures;  // of packets still in the shaper (FIFO)
   };
 

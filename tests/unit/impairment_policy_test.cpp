@@ -408,6 +408,13 @@ TEST(ImpairmentPolicy, InvalidConfigIsRejectedWithTheFieldNamed) {
   negative.delay_ns = -1;
   ImpairmentPolicy policy(1);
   EXPECT_THROW(policy.set_link(kClientToServer, negative), std::invalid_argument);
+  LinkImpairment crawl;
+  crawl.rate_bytes_per_s = 10;
+  EXPECT_THROW(policy.set_link(kClientToServer, crawl), std::invalid_argument);
+  LinkImpairment no_queue;
+  no_queue.rate_bytes_per_s = 1000;
+  no_queue.rate_queue_packets = 0;
+  EXPECT_THROW(policy.set_link(kClientToServer, no_queue), std::invalid_argument);
 }
 
 TEST(ImpairmentPolicy, EachDirectionHasItsOwnLink) {
