@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <span>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wirestep::testing {

@@ -14,8 +14,6 @@ namespace wirestep::proto {
 
 namespace {
 
-constexpr std::size_t kIcmpv6Header = 8;  // type, code, checksum, four type-specific bytes
-
 std::string named(std::uint8_t number, std::string_view name) {
   return name.empty() ? std::to_string(number) : fmt::format("{} ({})", number, name);
 }
