@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <string>
 
+#include "proto/packet/packet_summary.h"
 #include "trace/payload_preview.h"
 
 namespace wirestep::cli {
@@ -95,12 +96,21 @@ std::string event_summary(const trace::Trace& trace, const Event& e) {
              std::string(trace::tcp_state_name(e.new_state));
     case trace::EventKind::Note:
       return "# narration: " + std::string(e.payload.text());
-    case trace::EventKind::Packet:
-      return "packet " + std::string(trace.lane_name(e.from)) + " -> " +
-             std::string(trace.lane_name(e.to)) + "  " + std::to_string(e.payload_size) + " B  " +
-             std::string(trace::to_string(e.verdict));
+    case trace::EventKind::Packet: {
+      std::string text = "packet " + std::string(trace.lane_name(e.from)) + " -> " +
+                         std::string(trace.lane_name(e.to));
+      if (e.verdict != trace::Verdict::Delivered) text += " " + std::string(trace::to_string(e.verdict));
+      const proto::PacketSummary summary = proto::summarize(e.payload.span());
+      text += "  " + proto::describe(summary);
+      if (summary.valid && summary.payload_length > 0 && summary.payload_offset < e.payload.size) {
+        text += "  \"" + trace::payload_preview(e.payload.span().subspan(summary.payload_offset)) + "\"";
+      }
+      return text;
+    }
     case trace::EventKind::Impairment:
-      return "wire " + std::string(trace::to_string(e.verdict)) + " packet #" + std::to_string(e.link);
+      return "wire " + std::string(trace::to_string(e.verdict)) +
+             (e.link != trace::kNoSeq ? " event #" + std::to_string(e.link) : std::string()) + ": " +
+             std::string(e.payload.text());
   }
   return "?";
 }

@@ -131,6 +131,7 @@ NetHost* VirtualWire::host_for(std::string_view lane) {
 
 void VirtualWire::set_policy(WirePolicy policy) {
   std::lock_guard lock(mutex_);
+  has_policy_.store(static_cast<bool>(policy), std::memory_order_release);
   policy_ = std::move(policy);
 }
 
@@ -211,14 +212,20 @@ void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::i
     // Nobody on the wire has that address (IPv6 noise, a broadcast): it goes nowhere.
     trace::Event event = packet_event(from, host_lanes_.size(), bytes);
     event.verdict = trace::Verdict::Dropped;
-    event.flow = event.peer.empty() ? trace::kNoFlow : trace_.flow_of(event.local, event.peer);
+    event.flow = flow_for(event);
     trace_.append(event, bytes);
     std::lock_guard lock(mutex_);
     ++stats_.dropped;
     return;
   }
+  const bool go = held_.empty() && (stepper_ == nullptr || stepper_->take_frame_turn().go);
+  if (go && !has_policy_.load(std::memory_order_acquire)) {
+    // The common case, straight from the read buffer: no copy, no queue, no allocation.
+    deliver(bytes, from, static_cast<std::size_t>(to), now, trace::kNoSeq, trace::Verdict::Delivered);
+    return;
+  }
   Held packet{{bytes.begin(), bytes.end()}, from, static_cast<std::size_t>(to), now, trace::kNoSeq};
-  if (held_.empty() && (stepper_ == nullptr || stepper_->take_frame_turn().go)) {
+  if (go) {
     release(std::move(packet), now);
     return;
   }
@@ -239,7 +246,7 @@ void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::i
   }
   trace::Event event = packet_event(from, packet.to, bytes);
   event.verdict = trace::Verdict::Held;
-  event.flow = event.peer.empty() ? trace::kNoFlow : trace_.flow_of(event.local, event.peer);
+  event.flow = flow_for(event);
   packet.held_seq = trace_.append(event, bytes);
   held_.push_back(std::move(packet));
   std::lock_guard lock(mutex_);
@@ -278,7 +285,7 @@ void VirtualWire::release(Held packet, std::int64_t now) {
   if (verdict.copies.empty()) {
     trace::Event event = packet_event(packet.from, packet.to, packet.bytes);
     event.verdict = trace::Verdict::Dropped;
-    event.flow = event.peer.empty() ? trace::kNoFlow : trace_.flow_of(event.local, event.peer);
+    event.flow = flow_for(event);
     event.link = packet.held_seq;
     event.dur_ns = now - packet.captured_ns;
     const std::uint64_t seq = trace_.append(event, packet.bytes);
@@ -324,20 +331,45 @@ void VirtualWire::deliver_due(std::int64_t now) {
     std::pop_heap(scheduled_.begin(), scheduled_.end(), std::greater<>{});
     Scheduled packet = std::move(scheduled_.back());
     scheduled_.pop_back();
-    trace::Event event = packet_event(packet.from, packet.to, packet.bytes);
-    event.verdict = packet.verdict;
-    event.flow = event.peer.empty() ? trace::kNoFlow : trace_.flow_of(event.local, event.peer);
-    event.link = packet.link;
-    event.dur_ns = steady_ns() - packet.captured_ns;
-    trace_.append(event, packet.bytes);
-    const ssize_t written = ::write(tuns_[packet.to].get(), packet.bytes.data(), packet.bytes.size());
-    std::lock_guard lock(mutex_);
-    if (written == static_cast<ssize_t>(packet.bytes.size())) {
-      ++stats_.delivered;
-    } else {
-      ++stats_.dropped;  // the receiving kernel refused it (queue full): lost like on a real wire
-    }
+    deliver(packet.bytes, packet.from, packet.to, packet.captured_ns, packet.link, packet.verdict);
   }
+}
+
+void VirtualWire::deliver(std::span<const std::byte> bytes, std::size_t from, std::size_t to,
+                          std::int64_t captured_ns, std::uint64_t link, trace::Verdict verdict) {
+  trace::Event event = packet_event(from, to, bytes);
+  event.verdict = verdict;
+  event.flow = flow_for(event);
+  event.link = link;
+  event.dur_ns = steady_ns() - captured_ns;
+  trace_.append(event, bytes);
+  const ssize_t written = ::write(tuns_[to].get(), bytes.data(), bytes.size());
+  std::lock_guard lock(mutex_);
+  if (written == static_cast<ssize_t>(bytes.size())) {
+    ++stats_.delivered;
+  } else {
+    ++stats_.dropped;  // the receiving kernel refused it (queue full): lost like on a real wire
+  }
+}
+
+trace::FlowId VirtualWire::flow_for(const trace::Event& event) {
+  if (event.peer.empty()) return trace::kNoFlow;
+  // Trace::flow_of formats both addresses under the trace's lock; a bulk transfer asks for
+  // the same few flows 100,000 times a second, so the wire thread remembers its answers.
+  FlowKey key{};
+  auto put = [&](std::size_t at, const trace::Address& address) {
+    key[at] = address.family;
+    key[at + 1] = static_cast<std::uint8_t>(address.port >> 8);
+    key[at + 2] = static_cast<std::uint8_t>(address.port & 0xFF);
+    std::copy(address.ip.begin(), address.ip.end(), key.begin() + static_cast<std::ptrdiff_t>(at + 3));
+  };
+  put(0, event.local);
+  put(19, event.peer);
+  if (const auto found = flows_.find(key); found != flows_.end()) return found->second;
+  if (flows_.size() > 4096) flows_.clear();  // bounded: a lookup miss only costs the slow path
+  const trace::FlowId flow = trace_.flow_of(event.local, event.peer);
+  flows_.emplace(key, flow);
+  return flow;
 }
 
 void VirtualWire::arm_timer() {

@@ -2,6 +2,8 @@
 // passing through one thread here where it is recorded, held for stepping, impaired or sent on.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -12,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "net/endpoint.h"
@@ -94,6 +97,9 @@ class VirtualWire {
   void deliver_due(std::int64_t now);
   void arm_timer();
   std::int64_t destination(std::span<const std::byte> bytes) const;
+  void deliver(std::span<const std::byte> bytes, std::size_t from, std::size_t to,
+               std::int64_t captured_ns, std::uint64_t link, trace::Verdict verdict);
+  trace::FlowId flow_for(const trace::Event& event);
   trace::Event packet_event(std::size_t from, std::size_t to, std::span<const std::byte> bytes) const;
   void wake();
 
@@ -111,6 +117,17 @@ class VirtualWire {
   std::vector<Scheduled> scheduled_;  // a min-heap on due time
   std::int64_t pace_retry_ns_ = -1;   // when a paced frame may go, or -1
   std::uint64_t next_order_ = 0;
+  // Both addresses with family and port, as the key of the wire thread's flow cache.
+  using FlowKey = std::array<std::uint8_t, 38>;
+  struct FlowKeyHash {
+    std::size_t operator()(const FlowKey& key) const {
+      std::size_t hash = 14695981039346656037ull;  // FNV-1a
+      for (auto byte : key) hash = (hash ^ byte) * 1099511628211ull;
+      return hash;
+    }
+  };
+  std::unordered_map<FlowKey, trace::FlowId, FlowKeyHash> flows_;
+  std::atomic<bool> has_policy_{false};
   mutable std::mutex mutex_;          // guards policy_ and stats_
   WirePolicy policy_;
   WireStats stats_;
