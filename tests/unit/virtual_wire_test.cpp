@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "lesson/stepper.h"
@@ -13,6 +14,7 @@
 #include "support/wait.h"
 #include "support/wire_queries.h"
 #include "trace/trace.h"
+#include "wire/impairment_adapter.h"
 #include "wire/wire_probe.h"
 
 namespace wirestep {
@@ -190,6 +192,51 @@ TEST(VirtualWire, DroppedFirstSynIsRetransmittedByTheKernelAboutASecondLater) {
     if (e.kind == trace::EventKind::Impairment && e.payload.text() == "scripted: drop syn#1") explained = true;
   }
   EXPECT_TRUE(explained);
+}
+
+// Sends 1000 numbered datagrams client → server through a wire losing 30 % with this seed;
+// returns the numbers that arrived at the receiving socket.
+std::set<int> udp_through_lossy_wire(std::uint64_t seed) {
+  WireFixture f;
+  wire::LinkImpairment link;
+  link.loss_percent = 30;
+  f.wire->set_policy(wire::make_wire_policy(std::make_shared<wire::ImpairmentPolicy>(seed, link)));
+  auto receiver = net::TracedSocket::open(f.actor("server"), net::Protocol::Udp);
+  receiver.bind(f.wire->host_for("server")->endpoint(9));
+  receiver.set_timeout(std::chrono::milliseconds(0));
+  auto sender = net::TracedSocket::open(f.actor("client"), net::Protocol::Udp);
+  std::set<int> received;
+  auto drain = [&] {
+    while (auto datagram = receiver.recv_from(64)) {
+      if (datagram->data.empty() && receiver.last_error() != 0) break;
+      received.insert(std::stoi(datagram->data));
+    }
+  };
+  for (int n = 0; n < 1000; ++n) {
+    sender.send_to(std::to_string(n), receiver.local_endpoint());
+    // Keep the receiver's socket buffer from overflowing: that would be a second, unseeded loss.
+    if (n % 50 == 49) {
+      EXPECT_TRUE(wait_until([&] {
+        drain();
+        return f.wire->stats().packets == static_cast<std::uint64_t>(n + 1) &&
+               received.size() == f.wire->stats().delivered;
+      }));
+    }
+  }
+  EXPECT_EQ(f.wire->stats().delivered + f.wire->stats().dropped, 1000u);
+  EXPECT_EQ(received.size(), f.wire->stats().delivered) << "every datagram the wire delivered arrived";
+  return received;
+}
+
+TEST(VirtualWire, SeededUdpLossIsRepeatableAndNearItsRate) {
+  SKIP_WITHOUT_WIRE();
+  const std::set<int> first = udp_through_lossy_wire(7);
+  const std::set<int> again = udp_through_lossy_wire(7);
+  const std::set<int> other = udp_through_lossy_wire(8);
+  EXPECT_GE(first.size(), 650u);
+  EXPECT_LE(first.size(), 750u);
+  EXPECT_EQ(first, again) << "the same seed loses the same datagrams";
+  EXPECT_NE(first, other) << "another seed loses others";
 }
 
 TEST(VirtualWire, ProbeExplainsEveryTier) {
