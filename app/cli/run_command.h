@@ -15,6 +15,7 @@ struct RunCommandOptions {
   double speed = 1.0;    // pacing; 0 runs as fast as the machine can
   std::string trace_path;  // save the whole trace as JSON here when done
   int clients = 20;
+  int browser_seconds = 0;  // http-from-sockets: keep its server up for a browser this long
 };
 
 // Exit code: 0 finished, 1 failed or interrupted, 2 unknown lesson.
