@@ -1,6 +1,7 @@
 // The catalogue: add a new lesson here, after the lessons it builds on.
 #include "catalog.h"
 
+#include "http_from_sockets.h"
 #include "http_is_text.h"
 #include "tcp_vs_udp_hello.h"
 
@@ -10,6 +11,7 @@ lesson::Catalog make_catalog() {
   lesson::Catalog catalog;
   catalog.add(std::make_unique<HttpIsText>());
   catalog.add(std::make_unique<TcpVsUdpHello>());
+  catalog.add(std::make_unique<HttpFromSockets>());
   return catalog;
 }
 
