@@ -1,6 +1,7 @@
 // The catalogue: add a new lesson here, after the lessons it builds on.
 #include "catalog.h"
 
+#include "http_frame_by_frame.h"
 #include "http_from_sockets.h"
 #include "http_is_text.h"
 #include "tcp_vs_udp_hello.h"
@@ -12,6 +13,7 @@ lesson::Catalog make_catalog() {
   catalog.add(std::make_unique<HttpIsText>());
   catalog.add(std::make_unique<TcpVsUdpHello>());
   catalog.add(std::make_unique<HttpFromSockets>());
+  catalog.add(std::make_unique<HttpFrameByFrame>());
   return catalog;
 }
 
