@@ -1,6 +1,7 @@
 // The catalogue: add a new lesson here, after the lessons it builds on.
 #include "catalog.h"
 
+#include "blocking_vs_event_loop.h"
 #include "http_frame_by_frame.h"
 #include "http_from_sockets.h"
 #include "http_is_text.h"
@@ -14,6 +15,7 @@ lesson::Catalog make_catalog() {
   catalog.add(std::make_unique<TcpVsUdpHello>());
   catalog.add(std::make_unique<HttpFromSockets>());
   catalog.add(std::make_unique<HttpFrameByFrame>());
+  catalog.add(std::make_unique<BlockingVsEventLoop>());
   return catalog;
 }
 
