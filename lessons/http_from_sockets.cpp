@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <mutex>
 #include <string>
 
 #include "lesson/actor_group.h"
@@ -28,28 +29,42 @@ class NarratedGate final : public net::CallGate {
  public:
   explicit NarratedGate(lesson::LessonContext& context) : context_(context) {}
 
-  // Only ever called from one thread at a time: the server is built, then run, in sequence.
+  // Called from one thread at a time: the server is built, then run, in sequence.
   void wait_turn(const net::PendingCall& call) override {
     if (call.call != previous_) {  // a run of recv() calls is one paragraph
       previous_ = call.call;
       const std::string_view name = trace::to_string(call.call);
-      const auto& lines = HttpFromSockets::source_lines();
+      const auto lines = HttpFromSockets::source_lines();
       const bool listed = std::any_of(lines.begin(), lines.end(),
                                       [&](const auto& line) { return line.call == name; });
-      // A later accept() is the loop's way back to the next client (a browser's).
+      std::lock_guard lock(mutex_);
       if (call.call == trace::Call::Accept && accepts_++ > 0) {
-        context_.cue("next-client");
+        // A later accept() is the loop's way back to the next client (a browser's).
+        if (!next_client_cued_) context_.cue("next-client");
+        next_client_cued_ = true;
       } else if (listed) {
         context_.cue(name);
+        next_client_cued_ = false;  // an exchange is under way: the next accept() is news again
       }
     }
     context_.stepper().wait_turn(call);
   }
 
+  // From the lesson thread once its client is done: the server goes back to accept() then,
+  // but the lesson may stop it before that accept() reaches this gate. Cued once, by
+  // whichever of the two comes first.
+  void cue_next_client_once() {
+    std::lock_guard lock(mutex_);
+    if (!next_client_cued_) context_.cue("next-client");
+    next_client_cued_ = true;
+  }
+
  private:
   lesson::LessonContext& context_;
-  trace::Call previous_ = trace::Call::None;
-  int accepts_ = 0;
+  trace::Call previous_ = trace::Call::None;  // server thread only
+  int accepts_ = 0;                           // server thread only
+  std::mutex mutex_;
+  bool next_client_cued_ = false;
 };
 
 // BlockingServer::run() watches only its own stop signal, not the lesson's: whichever way
@@ -135,9 +150,7 @@ void HttpFromSockets::run(lesson::LessonContext& context) {
     });
     client_side.join();
 
-    // Cued here, not by the gate: the server's next accept() may not reach its gate before
-    // the lesson stops it.
-    context.cue("next-client");
+    gate.cue_next_client_once();
     if (browser_seconds > 0) {
       lesson::lesson_log()->info("open {} in a browser: this server answers for {} s", url,
                                  browser_seconds);

@@ -111,6 +111,10 @@ TEST(HttpFromSocketsLesson, EachServerCallHasItsListingRowAndItsParagraph) {
     EXPECT_TRUE(has_cue(trace, cue)) << cue;
   }
   EXPECT_EQ(testing::cues(trace).back(), "done");
+  // Whether or not the server's next accept() reached its gate before the lesson stopped it,
+  // the way back to accept() is told once.
+  const auto all = testing::cues(trace);
+  EXPECT_EQ(std::count(all.begin(), all.end(), "next-client"), 1);
 }
 
 TEST(HttpFromSocketsLesson, WithBrowserSecondsTheServerAnswersAnotherClientUntilCancelled) {
