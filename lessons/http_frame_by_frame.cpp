@@ -81,7 +81,12 @@ void HttpFrameByFrame::run(lesson::LessonContext& context) {
     ph::HttpParser parser(ph::ParserMode::Request);
     while (!parser.has_message()) {
       const std::string bytes = connection.recv(4096);
-      if (bytes.empty()) throw std::runtime_error("the client stopped before its request was complete");
+      if (bytes.empty()) {
+        // A lesson being stopped closes the client's socket as it unwinds: that end of the
+        // stream is the cancellation, not a failure of the lesson.
+        context.throw_if_cancelled();
+        throw std::runtime_error("the client stopped before its request was complete");
+      }
       parser.feed(bytes);
       if (const std::string cue = parser_cue(parser); !cue.empty()) context.cue(cue);
       server_has_read.add(bytes.size());

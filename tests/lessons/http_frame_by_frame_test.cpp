@@ -142,5 +142,36 @@ TEST(HttpFrameByFrameLesson, EachStepReleasesExactlyOneCall) {
   EXPECT_GE(steps, 19u);
 }
 
+TEST(HttpFrameByFrameLesson, CancelWhileTheServerWaitsForTheNextPieceIsACancelNotAFailure) {
+  lesson::RunOptions options;
+  options.mode = lesson::StepMode::Pause;
+  lesson::LessonRun run(testing::lesson_named("http-frame-by-frame"), options);
+  lesson::Stepper& stepper = run.stepper();
+  const trace::Trace& trace = *run.trace();
+  auto server_recvs = [&] {
+    const auto server = calls_of(trace, "server");
+    return std::count_if(server.begin(), server.end(), [](auto* e) { return e->call == Call::Recv; });
+  };
+  // Step until the server has read the first piece and its next recv() is in the kernel
+  // (released, not complete) while the client waits at the gate with the next piece.
+  std::uint64_t steps = 0;
+  for (;;) {
+    ASSERT_TRUE(testing::wait_until([&] { return stepper.next().has_value(); }));
+    const auto next = stepper.next();
+    if (server_recvs() >= 1 && stepper.released() > socket_calls(trace) &&
+        trace.lane_name(next->lane) == "client") {
+      break;
+    }
+    stepper.step();
+    ++steps;
+    ASSERT_TRUE(testing::wait_until([&] { return stepper.released() == steps; }));
+    ASSERT_LT(steps, 30u);
+  }
+  // Cancelling unwinds the client, whose socket closes: the server's recv() sees the end of
+  // the stream, which must read as the cancellation it is.
+  run.cancel();
+  EXPECT_EQ(run.state(), lesson::RunState::Cancelled) << run.error();
+}
+
 }  // namespace
 }  // namespace wirestep
