@@ -9,6 +9,7 @@
 #include "lesson/counter.h"
 #include "lesson/handoff.h"
 #include "lesson/lesson_context.h"
+#include "net/cancel_signal.h"
 #include "net/http/http_handler.h"
 #include "net/traced_socket.h"
 #include "proto/http/http_parser.h"
@@ -83,8 +84,9 @@ void HttpFrameByFrame::run(lesson::LessonContext& context) {
       const std::string bytes = connection.recv(4096);
       if (bytes.empty()) {
         // A lesson being stopped closes the client's socket as it unwinds: that end of the
-        // stream is the cancellation, not a failure of the lesson.
-        context.throw_if_cancelled();
+        // stream is the stop, not a failure. (The app stops a run's stepper before it raises
+        // the cancel signal, so either one means "stopping".)
+        if (context.cancelled() || context.stepper().cancelled()) throw net::Cancelled{};
         throw std::runtime_error("the client stopped before its request was complete");
       }
       parser.feed(bytes);
