@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
   run->add_option("--clients", run_options.clients, "Concurrent clients for multi-client lessons")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  run->add_option("--browser", run_options.browser_seconds,
+                  "Seconds the server of http-from-sockets keeps answering a browser after the lesson")
+      ->check(CLI::Range(0, 3600));
 
   auto* doctor = app.add_subcommand(
       "doctor", "Show which capture tier this machine allows, why, and how to enable more");

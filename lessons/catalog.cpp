@@ -1,7 +1,10 @@
 // The catalogue: add a new lesson here, after the lessons it builds on.
 #include "catalog.h"
 
+#include "blocking_vs_event_loop.h"
 #include "connection_refused_and_lost_syn.h"
+#include "http_frame_by_frame.h"
+#include "http_from_sockets.h"
 #include "http_is_text.h"
 #include "tcp_handshake.h"
 #include "tcp_vs_udp_hello.h"
@@ -14,6 +17,9 @@ lesson::Catalog make_catalog() {
   catalog.add(std::make_unique<TcpVsUdpHello>());
   catalog.add(std::make_unique<TcpHandshake>());
   catalog.add(std::make_unique<ConnectionRefusedAndLostSyn>());
+  catalog.add(std::make_unique<HttpFromSockets>());
+  catalog.add(std::make_unique<HttpFrameByFrame>());
+  catalog.add(std::make_unique<BlockingVsEventLoop>());
   return catalog;
 }
 

@@ -86,6 +86,7 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
   run_options.mode = options.step ? lesson::StepMode::Pause : lesson::StepMode::Play;
   run_options.speed = options.speed;
   run_options.params.clients = options.clients;
+  run_options.params.browser_seconds = options.browser_seconds;
 
   g_interrupted.store(false);
   auto previous_handler = std::signal(SIGINT, on_interrupt);

@@ -18,6 +18,7 @@ struct RunCommandOptions {
   // "auto": the virtual wire when this machine allows it; "wire": insist on it; "sockets".
   std::string tier = "auto";
   bool frames = false;   // with --step: Enter releases one packet on the wire, not one call
+  int browser_seconds = 0;  // http-from-sockets: keep its server up for a browser this long
 };
 
 // Exit code: 0 finished, 1 failed or interrupted, 2 unknown lesson.

@@ -9,6 +9,9 @@ struct LessonParams {
   int clients = 20;          // concurrent clients for multi-client lessons
   std::uint64_t seed = 7;    // impairment RNG seed: the same seed gives the same losses
   double loss_percent = 0;   // packet loss for lessons that impair a link
+  // http-from-sockets: after its own client, its server keeps answering (a browser) for this
+  // many seconds. 0, the default, stops it at once so that tests and CI finish.
+  int browser_seconds = 0;
 };
 
 }  // namespace wirestep::lesson
