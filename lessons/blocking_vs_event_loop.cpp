@@ -126,7 +126,11 @@ lesson::LessonInfo BlockingVsEventLoop::info() const {
 
 void BlockingVsEventLoop::run(lesson::LessonContext& context) {
   const int clients = std::max(context.params().clients, 1);
-  net::http::ServerOptions options;  // binds 127.0.0.1, port 0: the kernel picks a free port
+  net::http::ServerOptions options;
+  // On loopback port 0 (the kernel picks a free one); on the virtual wire the server's own
+  // address and port 80, with the listening socket made inside the server's namespace.
+  options.bind = context.address("server", 80);
+  options.sockets = context.sockets_for("server");
   options.trace = &context.trace();
   options.gate = &context.stepper();  // the blocking server's calls are stepped like the clients'
   // A class may pause as long as it likes: a client waiting for its step must not time out.

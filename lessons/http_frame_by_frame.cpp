@@ -73,7 +73,7 @@ void HttpFrameByFrame::run(lesson::LessonContext& context) {
   actors.spawn("server", [&](const net::Actor& me) {
     context.cue("setup");
     TracedSocket listener = TracedSocket::open(me, Protocol::Tcp);
-    listener.bind(Endpoint::loopback(AF_INET, 0));
+    listener.bind(context.address("server", 80));
     listener.listen();
     server_address.put(listener.local_endpoint());
     TracedSocket connection = listener.accept();

@@ -111,7 +111,11 @@ void HttpFromSockets::run(lesson::LessonContext& context) {
   const int browser_seconds = std::max(context.params().browser_seconds, 0);
 
   NarratedGate gate(context);
-  net::http::ServerOptions options;  // binds 127.0.0.1, port 0: the kernel picks a free port
+  net::http::ServerOptions options;
+  // On loopback port 0 (the kernel picks a free one); on the virtual wire the server's own
+  // address and port 80, with the listening socket made inside the server's namespace.
+  options.bind = context.address("server", 80);
+  options.sockets = context.sockets_for("server");
   options.trace = &context.trace();
   options.gate = &gate;
   // The whole request must arrive within this time of accept(). A class may pause between

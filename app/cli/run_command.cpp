@@ -65,8 +65,15 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
     }
   }
 
-  const bool wire_available = options.tier != "sockets" &&
+  // A browser on this machine can only reach loopback, not the wire's private namespaces.
+  const bool for_browser = options.browser_seconds > 0;
+  const bool wire_available = options.tier != "sockets" && !for_browser &&
                               wire::probe_once().status(wire::Tier::VirtualWire).available;
+  if (for_browser && (options.tier == "wire" || options.frames)) {
+    err << "wirestep: --browser serves on 127.0.0.1 for a browser on this machine, which cannot\n"
+        << "  reach the virtual wire's hosts; drop --tier wire / --frames\n";
+    return kExitUsage;
+  }
   if (options.tier == "wire" && !wire_available) {
     const auto& status = wire::probe_once().status(wire::Tier::VirtualWire);
     err << "wirestep: the virtual wire is not available here: " << status.reason << "\n"

@@ -23,6 +23,10 @@ net::Endpoint LessonContext::address(std::string_view host, std::uint16_t wire_p
   return net::Endpoint::loopback(AF_INET, 0);
 }
 
+net::SocketFactory* LessonContext::sockets_for(std::string_view host) const {
+  return wire_ != nullptr ? wire_->host_for(host) : nullptr;
+}
+
 bool LessonContext::impair(std::string_view faults) {
   if (wire_ == nullptr) return false;
   auto parsed = wire::parse_faults(faults);

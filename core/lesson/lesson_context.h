@@ -39,6 +39,9 @@ class LessonContext {
   // on the socket tier, where no packet can be touched; throws std::invalid_argument naming
   // the mistake when the script does not parse.
   bool impair(std::string_view faults);
+  // Where sockets of this host are made, for code that opens its own (the HTTP servers):
+  // the wire host's namespace, or null for this process's own network.
+  net::SocketFactory* sockets_for(std::string_view host) const;
   // The virtual wire of this run, or null on the socket tier.
   wire::VirtualWire* wire() const { return wire_; }
   void set_wire(wire::VirtualWire* wire) { wire_ = wire; }

@@ -1,6 +1,8 @@
 // EventedServer: accept loop, connection ownership and the deadline sweep.
 #include "net/http/evented_server.h"
 
+#include "net/socket_factory.h"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -35,7 +37,10 @@ EventedServer::EventedServer(const ServerOptions& options)
   listen_record_.lane = options_.trace != nullptr ? options_.trace->lane("server") : trace::kNoLane;
 
   auto start = recorder_.start();
-  listen_fd_.reset(::socket(options_.bind.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  const int type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  listen_fd_.reset(options_.sockets != nullptr
+                       ? options_.sockets->open_socket(options_.bind.family(), type, 0)
+                       : ::socket(options_.bind.family(), type, 0));
   int err = listen_fd_ ? 0 : errno;
   listen_record_.fd = listen_fd_.get();
   recorder_.record(listen_record_, Call::Socket, start, listen_fd_.get(), err);

@@ -17,6 +17,7 @@ class Trace;
 
 namespace wirestep::net {
 class CallGate;
+class SocketFactory;
 }
 
 namespace wirestep::net::http {
@@ -37,6 +38,9 @@ struct ServerOptions {
   bool lane_per_connection = false;
   // Blocking and threaded modes: the lesson's stepper, asked before every call.
   CallGate* gate = nullptr;
+  // Where the listening socket is made: a virtual-wire host's namespace, or (null) this
+  // process's own network.
+  SocketFactory* sockets = nullptr;
 };
 
 // One server: constructed listening (socket, bind, listen done, so local_endpoint() is

@@ -30,6 +30,7 @@ Actor server_actor(const ServerOptions& options, const CancelSignal* cancel) {
   actor.lane = options.trace != nullptr ? options.trace->lane("server") : trace::kNoLane;
   actor.gate = options.gate;
   actor.cancel = cancel;
+  actor.sockets = options.sockets;
   return actor;
 }
 
