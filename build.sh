@@ -14,7 +14,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libpcap-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth
-  curl python3 python3-requests python3-aiohttp
+  curl python3 python3-requests python3-aiohttp chromium
 )
 
 # Only `./build.sh fuzz` needs these: libFuzzer and the sanitizer runtimes come with clang's
