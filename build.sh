@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # WireStep set-up on Debian 12: installs what is missing, builds, then runs the app or the tests.
 #   ./build.sh app [ARGS...]   build and launch the app (ARGS go to wirestep)
-#   ./build.sh test [PRESET]   build and run the whole test suite (PRESET: default, asan, tsan)
+#   ./build.sh test [PRESET] [CTEST ARGS]  build and run the test suite (PRESET: default, asan, tsan)
 #   ./build.sh deps            only install the Debian packages
 #   ./build.sh bench           build and run the benchmarks (see tests/bench/)
 #   ./build.sh fuzz [SECONDS]  build the libFuzzer targets (clang-14) and fuzz each for SECONDS (60)
@@ -58,9 +58,11 @@ case "$command" in
     ;;
   test)
     preset="${1:-default}"
+    shift || true
     install_deps
     build "$preset"
-    ctest --preset "$preset" -j "$(nproc)"
+    # Any further arguments go to ctest (CI narrows the tsan run with -R).
+    ctest --preset "$preset" -j "$(nproc)" "$@"
     ;;
   bench)
     install_deps
