@@ -179,6 +179,7 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
   if (!options.tab.empty()) main_window.request_tab(options.tab);
   if (options.log) main_window.set_log_open(true);
   if (!options.open_trace.empty()) state.open_trace_async(options.open_trace);
+  if (options.step_packets) state.set_granularity(lesson::Granularity::Frames);
   if (!options.lesson.empty()) state.open_lesson(options.lesson, options.autoplay);
   view::app_log().info("GUI started (content scale {:.2f}, state in {})", scale, state_dir.string());
 

@@ -17,6 +17,7 @@ struct GuiOptions {
   long select = -1;         // select this event (by index) once it exists: for slides and checks
   std::string tab;          // details tab to show first: inspector, http or tcp
   bool log = false;         // open the log console
+  bool step_packets = false;  // one Step releases one packet on the virtual wire, not one call
 };
 
 // Returns the process exit code (0 ok, 1 failure such as no OpenGL context).
