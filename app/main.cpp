@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   app.add_option("--tab", gui_options.tab, "Details tab to show first")
       ->check(CLI::IsMember({"inspector", "http", "tcp"}));
   app.add_flag("--log", gui_options.log, "Open the log console");
+  app.add_option("--report", gui_options.report,
+                 "On exit, write what the session ended with as JSON (for tests that drive the window)");
   app.add_flag("--step-packets", gui_options.step_packets,
                "Step one packet at a time on the virtual wire instead of one socket call");
 #endif

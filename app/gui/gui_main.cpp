@@ -2,6 +2,7 @@
 #include "gui/gui_main.h"
 
 #include <GLFW/glfw3.h>
+#include <nlohmann/json.hpp>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include "gui/app_state.h"
 #include "gui/background_jobs.h"
 #include "gui/fonts.h"
+#include "gui/key_presses.h"
 #include "gui/main_window.h"
 #include "gui/screenshot.h"
 #include "gui/theme.h"
@@ -40,9 +43,38 @@ void note_input() { g_last_input = glfwGetTime(); }
 void on_cursor(GLFWwindow*, double, double) { note_input(); }
 void on_button(GLFWwindow*, int, int, int) { note_input(); }
 void on_scroll(GLFWwindow*, double, double) { note_input(); }
-void on_key(GLFWwindow*, int, int, int, int) { note_input(); }
+void on_key(GLFWwindow*, int key, int, int action, int mods) {
+  note_input();
+  if (action == GLFW_PRESS || action == GLFW_REPEAT) record_key_press(key, mods, action == GLFW_REPEAT);
+}
 void on_char(GLFWwindow*, unsigned) { note_input(); }
 void on_resize(GLFWwindow*, int, int) { note_input(); }
+
+bool write_session_report(const std::string& path, AppState& state) {
+  nlohmann::json report;
+  report["source"] = state.source_label();
+  report["events"] = state.trace() != nullptr ? state.trace()->size() : 0;
+  report["visible"] = state.visible_limit();
+  report["playing"] = state.playing();
+  report["live"] = state.live();
+  report["selected"] = state.selection.event ? static_cast<long long>(*state.selection.event) : -1LL;
+  report["errors"] = state.errors();
+  if (lesson::LessonRun* run = state.run()) {
+    auto& stepper = run->stepper();
+    report["lesson"] = run->info().id;
+    report["released"] = stepper.released();
+    report["pending_steps"] = stepper.pending_steps();
+    report["frames_released"] = stepper.frames_released();
+    report["granularity"] = stepper.granularity() == lesson::Granularity::Frames ? "packets" : "calls";
+  }
+  std::ofstream out(path);
+  out << report.dump(2) << "\n";
+  if (!out) {
+    std::cerr << "wirestep: cannot write the report to " << path << "\n";
+    return false;
+  }
+  return true;
+}
 
 struct GlfwSession {
   bool ok = false;
@@ -235,6 +267,7 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
       }
     }
     glfwSwapBuffers(window.get());
+    if (frame == 1 && !options.report.empty()) std::cout << "ready" << std::endl;
     if (last_frame) break;
 
     if (main_window.take_fullscreen_request()) fullscreen.toggle(window.get());
@@ -260,6 +293,7 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
     }
   }
   if (io.IniFilename != nullptr) ImGui::SaveIniSettingsToDisk(io.IniFilename);
+  if (!options.report.empty() && !write_session_report(options.report, state)) exit_code = 1;
   return exit_code;
 }
 

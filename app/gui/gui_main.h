@@ -18,6 +18,10 @@ struct GuiOptions {
   std::string tab;          // details tab to show first: inspector, http or tcp
   bool log = false;         // open the log console
   bool step_packets = false;  // one Step releases one packet on the virtual wire, not one call
+  // Write what the session ended with (events, stepper, selection, source) as JSON here on
+  // exit, and print "ready" once the first frame is on screen: how the input tests, which
+  // drive the real window with synthetic keys, see what the keys did.
+  std::string report;
 };
 
 // Returns the process exit code (0 ok, 1 failure such as no OpenGL context).

@@ -15,6 +15,8 @@
 
 #include "gui/app_state.h"
 #include "gui/fonts.h"
+#include "gui/key_presses.h"
+#include "view/app_log.h"
 
 namespace wirestep::gui {
 namespace {
@@ -306,30 +308,52 @@ void MainWindow::menu_bar() {
 }
 
 void MainWindow::shortcuts() {
+  const std::vector<KeyPress> presses = take_key_presses();
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
-  if (io.KeyCtrl) {
-    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) fonts_.bigger();
-    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) fonts_.smaller();
-    if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) {
-      file_action_ = FileAction::Open;
-      open_file_popup_ = true;
+  for (const KeyPress& press : presses) {
+    const bool again = press.repeat;  // held down: only zoom and stepping repeat
+    if (press.mods & GLFW_MOD_CONTROL) {
+      switch (press.key) {
+        case GLFW_KEY_EQUAL:
+        case GLFW_KEY_KP_ADD: fonts_.bigger(); break;
+        case GLFW_KEY_MINUS:
+        case GLFW_KEY_KP_SUBTRACT: fonts_.smaller(); break;
+        case GLFW_KEY_O:
+          if (!again) {
+            file_action_ = FileAction::Open;
+            open_file_popup_ = true;
+          }
+          break;
+        case GLFW_KEY_S:
+          if (!again && state_.trace() != nullptr) {
+            file_action_ = FileAction::Save;
+            open_file_popup_ = true;
+          }
+          break;
+        case GLFW_KEY_Q: quit_ = true; break;
+        default: break;
+      }
+      continue;
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_S, false) && state_.trace() != nullptr) {
-      file_action_ = FileAction::Save;
-      open_file_popup_ = true;
+    switch (press.key) {
+      case GLFW_KEY_RIGHT:
+      case GLFW_KEY_N: state_.step(); break;
+      case GLFW_KEY_LEFT:
+      case GLFW_KEY_B: state_.step_back(); break;
+      default: break;
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit_ = true;
-    return;
+    if (again) continue;
+    switch (press.key) {
+      case GLFW_KEY_SPACE: state_.toggle_play(); break;
+      case GLFW_KEY_R: state_.restart(); break;
+      case GLFW_KEY_F11: fullscreen_request_ = true; break;
+      case GLFW_KEY_F1: show_help_ = !show_help_; break;
+      case GLFW_KEY_L: layout_.log_open = !layout_.log_open; break;
+      case GLFW_KEY_ESCAPE: show_help_ = false; break;
+      default: break;
+    }
   }
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) state_.toggle_play();
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_N)) state_.step();
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_B)) state_.step_back();
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) state_.restart();
-  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) fullscreen_request_ = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) show_help_ = !show_help_;
-  if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) layout_.log_open = !layout_.log_open;
-  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) show_help_ = false;
 }
 
 void MainWindow::file_modal() {
@@ -337,6 +361,7 @@ void MainWindow::file_modal() {
   if (open_file_popup_) {
     ImGui::OpenPopup(title);
     open_file_popup_ = false;
+    view::app_log().info("{} dialog open", title);
   }
   ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 36, 0), ImGuiCond_Appearing);
   if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
