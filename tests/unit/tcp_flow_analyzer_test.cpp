@@ -29,39 +29,12 @@ using testing::WireSegment;
 using trace::Verdict;
 
 constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10;
-constexpr std::uint32_t kClientIsn = 1000;
-constexpr std::uint32_t kServerIsn = 5000;
 
-// A trace plus the analyzer, with the handshake of a connection already on it.
-struct Conversation {
-  trace::Trace trace;
+// A hand-built conversation (handshake done) and the analyzer reading it.
+struct Conversation : testing::TcpConversation {
+  using TcpConversation::TcpConversation;
   TcpFlowAnalyzer analyzer;
-  std::uint32_t c_isn;
-  std::uint32_t s_isn;
 
-  explicit Conversation(std::uint32_t client_isn = kClientIsn, std::uint32_t server_isn = kServerIsn,
-                        bool handshake = true)
-      : c_isn(client_isn), s_isn(server_isn) {
-    if (!handshake) return;
-    append_segment(trace, {.seq = c_isn, .flags = kSyn, .window = 64240});
-    append_segment(trace, {.from_client = false, .seq = s_isn, .ack = c_isn + 1, .flags = kSyn | kAck,
-                           .window = 65160});
-    append_segment(trace, {.seq = c_isn + 1, .ack = s_isn + 1, .flags = kAck});
-  }
-  // Relative to the ISNs: the client's first data byte is c(1).
-  std::uint32_t c(std::uint32_t relative) const { return c_isn + relative; }
-  std::uint32_t s(std::uint32_t relative) const { return s_isn + relative; }
-
-  std::size_t client(std::uint32_t seq, std::uint32_t ack, std::string payload = "",
-                     std::uint8_t flags = kAck, Verdict verdict = Verdict::Delivered) {
-    return append_segment(trace, {.seq = c(seq), .ack = s(ack), .flags = flags,
-                                  .payload = std::move(payload), .verdict = verdict});
-  }
-  std::size_t server(std::uint32_t seq, std::uint32_t ack, std::string payload = "",
-                     std::uint8_t flags = kAck, std::uint16_t window = 502) {
-    return append_segment(trace, {.from_client = false, .seq = s(seq), .ack = c(ack), .flags = flags,
-                                  .window = window, .payload = std::move(payload)});
-  }
   const PacketAnalysis& at(std::size_t index) {
     analyzer.update(trace);
     const PacketAnalysis* a = analyzer.at(index);
