@@ -247,7 +247,10 @@ void LoopbackObserver::run(std::stop_token stop) {
       break;
     }
     if (fds[1].revents != 0) break;
-    if (fds[0].revents != 0) drain();
+    if (fds[0].revents != 0) {
+      drain();
+      count_kernel_drops();
+    }
     if ((fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (fds[0].revents & POLLIN) == 0) {
       wire_log()->error("loopback capture stopped: the capture socket reported an error ({})",
                         pcap_geterr(handle_.get()));
@@ -256,13 +259,21 @@ void LoopbackObserver::run(std::stop_token stop) {
   }
   // What the kernel already handed over belongs to the session too (the last FIN and ACK).
   drain();
+  count_kernel_drops();
+  if (const auto lost = kernel_dropped_.load(std::memory_order_relaxed); lost > 0) {
+    wire_log()->warn("loopback capture: the kernel dropped {} packets in all (the capture ring was full)", lost);
+  }
+}
+
+void LoopbackObserver::count_kernel_drops() {
+  // libpcap adds up the kernel's counters (which reset on each read) for us.
   pcap_stat counters{};
-  if (pcap_stats(handle_.get(), &counters) == 0) {
-    kernel_dropped_.store(counters.ps_drop, std::memory_order_relaxed);
-    if (counters.ps_drop > 0) {
-      wire_log()->warn("loopback capture: the kernel dropped {} packets (the capture ring was full)",
-                       counters.ps_drop);
-    }
+  if (pcap_stats(handle_.get(), &counters) != 0) return;
+  const std::uint64_t before = kernel_dropped_.exchange(counters.ps_drop, std::memory_order_relaxed);
+  if (before == 0 && counters.ps_drop > 0) {
+    wire_log()->warn("loopback capture: the kernel dropped packets (the capture ring was full); "
+                     "the trace misses {} so far",
+                     counters.ps_drop);
   }
 }
 

@@ -47,9 +47,10 @@ struct LoopbackOptions {
   // whoever sends *from* it (the server). Packets name them in Event::from / Event::to.
   std::string to_port_lane = "client";
   std::string from_port_lane = "server";
-  // The kernel ring between the capture socket and the capture thread. Loopback segments
-  // can be 64 KiB each, so a burst needs room; past it the kernel drops (and stats() says so).
-  int buffer_bytes = 8 << 20;
+  // The kernel ring between the capture socket and the capture thread. Loopback frames are
+  // up to 64 KiB and immediate mode gives each a fixed slot that size, so 16 MiB holds about
+  // 240 of them while the thread catches up; past that the kernel drops (stats() counts them).
+  int buffer_bytes = 16 << 20;
 };
 
 struct LoopbackStats {
@@ -57,7 +58,7 @@ struct LoopbackStats {
   std::uint64_t bytes = 0;           // IP bytes in those packets (their real length)
   std::uint64_t truncated = 0;       // longer than the snap length: recorded cut, real size kept
   std::uint64_t not_ip = 0;          // frames without an IPv4/IPv6 packet inside (skipped)
-  std::uint64_t kernel_dropped = 0;  // lost in the kernel ring (known once the observer stops)
+  std::uint64_t kernel_dropped = 0;  // lost in the kernel ring: the trace is missing these
 };
 
 // Watches `tcp port N or udp port N` on the loopback interface and appends every matching
@@ -97,6 +98,7 @@ class LoopbackObserver {
   };
   void run(std::stop_token stop);
   void drain();
+  void count_kernel_drops();
   void on_frame(std::span<const std::byte> frame, std::uint32_t wire_length);
 
   trace::Trace& trace_;
