@@ -5,6 +5,7 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -24,6 +25,9 @@ namespace {
 // length — would cut the last bytes off every full-size loopback segment. 262144 is
 // libpcap's own maximum; a frame longer than that is still recorded, cut, with its real size.
 constexpr int kSnapLength = 262144;
+
+// A packet older than this when the thread gets it means the wall clock jumped meanwhile.
+constexpr std::int64_t kMaxCaptureAge = 1'000'000'000;
 
 constexpr std::uint16_t kEtherIpv4 = 0x0800;
 constexpr std::uint16_t kEtherIpv6 = 0x86DD;
@@ -177,6 +181,10 @@ LoopbackObserver::LoopbackObserver(trace::Trace& trace, std::uint16_t port, Loop
   pcap* handle = handle_.get();
   // Immediate mode: each packet reaches the thread as it arrives, not when a buffer fills,
   // so its trace time is close to when it crossed lo.
+  // Nanosecond stamps where the kernel gives them (only used for dur_ns, see the header).
+  if (pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO) != 0) {
+    wire_log()->debug("pcap_set_tstamp_precision(nano) refused: stamps in microseconds");
+  }
   if (pcap_set_immediate_mode(handle, 1) != 0 || pcap_set_snaplen(handle, kSnapLength) != 0 ||
       pcap_set_buffer_size(handle, options.buffer_bytes) != 0) {
     throw CaptureError("pcap_set_*(lo)", PCAP_ERROR, pcap_geterr(handle));
@@ -192,6 +200,7 @@ LoopbackObserver::LoopbackObserver(trace::Trace& trace, std::uint16_t port, Loop
     wire_log()->warn("pcap_activate(lo): {} ({})", pcap_statustostr(status), pcap_geterr(handle));
   }
   datalink_ = pcap_datalink(handle);
+  stamp_unit_ns_ = pcap_get_tstamp_precision(handle) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000;
 
   CompiledFilter compiled;
   const std::string text = filter();
@@ -217,7 +226,9 @@ LoopbackObserver::LoopbackObserver(trace::Trace& trace, std::uint16_t port, Loop
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
-LoopbackObserver::~LoopbackObserver() {
+LoopbackObserver::~LoopbackObserver() { stop(); }
+
+void LoopbackObserver::stop() {
   thread_.request_stop();  // the stop callback in run() pokes the eventfd
   if (thread_.joinable()) thread_.join();
 }
@@ -283,8 +294,10 @@ void LoopbackObserver::drain() {
     const int count = pcap_dispatch(
         handle_.get(), -1,
         [](u_char* self, const pcap_pkthdr* header, const u_char* data) {
-          reinterpret_cast<LoopbackObserver*>(self)->on_frame(
-              std::as_bytes(std::span(data, header->caplen)), header->len);
+          auto* observer = reinterpret_cast<LoopbackObserver*>(self);
+          const std::int64_t stamp_ns = std::int64_t{header->ts.tv_sec} * 1'000'000'000 +
+                                        std::int64_t{header->ts.tv_usec} * observer->stamp_unit_ns_;
+          observer->on_frame(std::as_bytes(std::span(data, header->caplen)), header->len, stamp_ns);
         },
         reinterpret_cast<u_char*>(this));
     if (count == PCAP_ERROR) {
@@ -295,9 +308,16 @@ void LoopbackObserver::drain() {
   }
 }
 
-void LoopbackObserver::on_frame(std::span<const std::byte> frame, std::uint32_t wire_length) {
-  // The clock first: everything after this is bookkeeping (see the class comment on time).
+void LoopbackObserver::on_frame(std::span<const std::byte> frame, std::uint32_t wire_length,
+                                std::int64_t stamp_ns) {
+  // The clocks first: everything after this is bookkeeping (see the class comment on time).
   const std::int64_t now = trace_.now_ns();
+  timespec wall{};
+  ::clock_gettime(CLOCK_REALTIME, &wall);
+  // How long ago the kernel stamped it, on one clock (both are wall time). A wall clock step
+  // in between would make it nonsense: then it is unknown (0) rather than wrong.
+  std::int64_t age = std::int64_t{wall.tv_sec} * 1'000'000'000 + wall.tv_nsec - stamp_ns;
+  if (age < 0 || age > kMaxCaptureAge) age = 0;
   const auto packet = strip_link_header(datalink_, frame);
   if (packet.empty()) {
     not_ip_.fetch_add(1, std::memory_order_relaxed);
@@ -310,6 +330,7 @@ void LoopbackObserver::on_frame(std::span<const std::byte> frame, std::uint32_t 
   event.kind = trace::EventKind::Packet;
   event.lane = wire_lane_;
   event.verdict = trace::Verdict::Delivered;
+  event.dur_ns = age;
   describe_ip_packet(packet, event);
   // The kernel filter is installed just after the capture starts: a frame that slipped in
   // before it is not this port's and stays out of the trace.

@@ -69,10 +69,14 @@ struct LoopbackStats {
 //   trace.flow_of(source, destination), payload = the whole IP packet from its IP header,
 //   verdict Delivered (the observer only watches; it cannot hold or drop anything).
 // Time: libpcap stamps packets with the wall clock, the trace uses its own steady clock, and
-// the trace never lets time go backwards. So each packet is stamped with trace.now_ns() when
-// the capture thread receives it; immediate mode hands packets over at once, keeping that
-// within microseconds of the kernel's stamp. A packet therefore appears after the socket call
-// that caused it has returned (connect() is recorded before the SYN it sent).
+// the trace never lets time go backwards. So t_ns is trace.now_ns() when the capture thread
+// receives the packet; immediate mode hands packets over at once, usually within tens of
+// microseconds, but the thread competes for a CPU with the sockets it watches: a packet is
+// often recorded after the socket call it caused has returned (connect() before its SYN,
+// even accept() before the SYN). dur_ns says by how much: the age of the kernel's stamp when
+// the thread took the packet (both on the wall clock; 0 when unknown), so the packet crossed
+// lo at t_ns - dur_ns — the same "start = t_ns - dur_ns" the virtual wire uses for a packet
+// it held.
 // Only ever "lo": capturing other interfaces would record other people's traffic.
 class LoopbackObserver {
  public:
@@ -84,6 +88,9 @@ class LoopbackObserver {
   // Stops the capture thread promptly (it waits on poll, woken by an eventfd), after
   // recording the packets the kernel has already handed over.
   ~LoopbackObserver();
+  // The same, for a caller that wants the final stats() (kernel drops are counted last)
+  // before letting go of the observer. Idempotent; no packet is recorded after it returns.
+  void stop();
   LoopbackObserver(const LoopbackObserver&) = delete;
   LoopbackObserver& operator=(const LoopbackObserver&) = delete;
 
@@ -99,12 +106,13 @@ class LoopbackObserver {
   void run(std::stop_token stop);
   void drain();
   void count_kernel_drops();
-  void on_frame(std::span<const std::byte> frame, std::uint32_t wire_length);
+  void on_frame(std::span<const std::byte> frame, std::uint32_t wire_length, std::int64_t stamp_ns);
 
   trace::Trace& trace_;
   const std::uint16_t port_;
   std::unique_ptr<pcap, PcapCloser> handle_;
   int datalink_ = -1;
+  std::int64_t stamp_unit_ns_ = 1000;  // what one unit of pcap_pkthdr.ts.tv_usec is worth
   trace::LaneId wire_lane_;
   trace::LaneId to_port_lane_;
   trace::LaneId from_port_lane_;

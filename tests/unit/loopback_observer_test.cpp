@@ -204,6 +204,7 @@ TEST(LoopbackObserver, RecordsTheHandshakeTheExactDataAndTheTeardownOfARealConne
 
   const std::string request = "GET /observed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   const std::string reply = "HTTP/1.1 204 No Content\r\n\r\n";
+  const std::int64_t before = trace.now_ns();
   const auto exchange = testing::loopback_exchange(server, request, reply);
   ASSERT_EQ(exchange.server_got, request);
   ASSERT_EQ(exchange.client_got, reply);
@@ -269,6 +270,11 @@ TEST(LoopbackObserver, RecordsTheHandshakeTheExactDataAndTheTeardownOfARealConne
     EXPECT_FALSE(p->payload_truncated());
     EXPECT_GE(p->t_ns, last_time);
     last_time = p->t_ns;
+    // dur_ns: how long after the kernel's stamp the observer took it; the packet crossed lo
+    // at t_ns - dur_ns, which cannot be before the connection began (1 ms for clock slew).
+    EXPECT_GE(p->dur_ns, 0);
+    EXPECT_LT(p->dur_ns, 1'000'000'000);
+    EXPECT_GE(p->t_ns - p->dur_ns, before - 1'000'000);
   }
   const auto stats = observer.stats();
   EXPECT_GE(stats.packets, packets.size());
