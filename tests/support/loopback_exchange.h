@@ -163,6 +163,26 @@ inline std::vector<const trace::Event*> tcp_packets_of(const trace::Trace& trace
   return out;
 }
 
+// Whether a connection's packets show its whole teardown: a FIN from the client and the
+// client's ACK of the server's FIN. Matched by sequence numbers, so a retransmitted FIN (a
+// busy machine) does not confuse it.
+inline bool teardown_complete(const std::vector<const trace::Event*>& packets, trace::LaneId client) {
+  bool client_fin = false;
+  bool have_server_fin = false;
+  std::uint32_t server_fin_end = 0;
+  for (const auto* p : packets) {
+    const bool fin = (tcp_flags(*p) & kFin) != 0;
+    if (p->from == client) {
+      client_fin = client_fin || fin;
+      if (have_server_fin && (tcp_flags(*p) & kAck) != 0 && tcp_ack(*p) == server_fin_end) return client_fin;
+    } else if (fin) {
+      server_fin_end = tcp_seq(*p) + static_cast<std::uint32_t>(tcp_payload(*p).size()) + 1;
+      have_server_fin = true;
+    }
+  }
+  return false;
+}
+
 // The bytes one side sent, put back in stream order by TCP sequence number: a retransmitted
 // segment lands where it belongs instead of being counted twice. Gaps stay '\0'; `holes`
 // says how many bytes no captured segment covered.

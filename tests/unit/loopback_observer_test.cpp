@@ -14,7 +14,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -165,28 +164,13 @@ std::string describe(const trace::Trace& trace, const std::vector<const trace::E
   return out;
 }
 
-// The packets of one connection once both sides have closed: a FIN each way and the
-// client's ACK of the server's FIN. Matched by sequence numbers, so a retransmitted FIN
-// (a busy machine) does not confuse it.
+// The packets of one connection once both sides have closed.
 std::vector<const trace::Event*> wait_for_teardown(const trace::Trace& trace, std::uint16_t client_port,
                                                    trace::LaneId client) {
   std::vector<const trace::Event*> packets;
   const bool done = wait_until([&] {
     packets = testing::tcp_packets_of(trace, client_port);
-    bool client_fin = false;
-    std::optional<std::uint32_t> server_fin_end;
-    for (const auto* p : packets) {
-      const bool fin = (tcp_flags(*p) & kFin) != 0;
-      if (p->from == client) {
-        client_fin = client_fin || fin;
-        if (server_fin_end && (tcp_flags(*p) & kAck) != 0 && testing::tcp_ack(*p) == *server_fin_end) {
-          return client_fin;
-        }
-      } else if (fin) {
-        server_fin_end = testing::tcp_seq(*p) + static_cast<std::uint32_t>(testing::tcp_payload(*p).size()) + 1;
-      }
-    }
-    return false;
+    return testing::teardown_complete(packets, client);
   });
   EXPECT_TRUE(done) << "the teardown was not captured: " << packets.size() << " packets"
                     << describe(trace, packets);
