@@ -179,12 +179,12 @@ LoopbackObserver::LoopbackObserver(trace::Trace& trace, std::uint16_t port, Loop
   handle_.reset(pcap_create(device.c_str(), error.data()));
   if (!handle_) throw CaptureError("pcap_create(lo)", PCAP_ERROR, error.data());
   pcap* handle = handle_.get();
-  // Immediate mode: each packet reaches the thread as it arrives, not when a buffer fills,
-  // so its trace time is close to when it crossed lo.
   // Nanosecond stamps where the kernel gives them (only used for dur_ns, see the header).
   if (pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO) != 0) {
     wire_log()->debug("pcap_set_tstamp_precision(nano) refused: stamps in microseconds");
   }
+  // Immediate mode: each packet reaches the thread as it arrives, not when a buffer fills,
+  // so its trace time is close to when it crossed lo.
   if (pcap_set_immediate_mode(handle, 1) != 0 || pcap_set_snaplen(handle, kSnapLength) != 0 ||
       pcap_set_buffer_size(handle, options.buffer_bytes) != 0) {
     throw CaptureError("pcap_set_*(lo)", PCAP_ERROR, pcap_geterr(handle));
@@ -221,7 +221,8 @@ LoopbackObserver::LoopbackObserver(trace::Trace& trace, std::uint16_t port, Loop
   }
   stop_fd_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!stop_fd_) throw net::SysError("eventfd", errno);
-  wire_log()->info("capturing on lo: {} (link type {})", text,
+  // Debug only: the caller says it in its own words (serve prints "capturing packets on lo").
+  wire_log()->debug("capturing on lo: {} (link type {})", text,
                    pcap_datalink_val_to_name(datalink_) != nullptr ? pcap_datalink_val_to_name(datalink_) : "?");
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
@@ -259,13 +260,15 @@ void LoopbackObserver::run(std::stop_token stop) {
     }
     if (fds[1].revents != 0) break;
     if (fds[0].revents != 0) {
-      drain();
+      // An error that stays (lo taken down) would wake poll() forever: stop capturing and say
+      // so once; the socket calls go on being recorded.
+      const bool ok = drain();
       count_kernel_drops();
-    }
-    if ((fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (fds[0].revents & POLLIN) == 0) {
-      wire_log()->error("loopback capture stopped: the capture socket reported an error ({})",
-                        pcap_geterr(handle_.get()));
-      break;
+      if (!ok || ((fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (fds[0].revents & POLLIN) == 0)) {
+        wire_log()->error("loopback capture stopped: {}", ok ? "the capture socket reported an error"
+                                                               : pcap_geterr(handle_.get()));
+        break;
+      }
     }
   }
   // What the kernel already handed over belongs to the session too (the last FIN and ACK).
@@ -288,7 +291,7 @@ void LoopbackObserver::count_kernel_drops() {
   }
 }
 
-void LoopbackObserver::drain() {
+bool LoopbackObserver::drain() {
   // A burst can be larger than one dispatch returns; stop when the ring is empty.
   for (;;) {
     const int count = pcap_dispatch(
@@ -300,11 +303,8 @@ void LoopbackObserver::drain() {
           observer->on_frame(std::as_bytes(std::span(data, header->caplen)), header->len, stamp_ns);
         },
         reinterpret_cast<u_char*>(this));
-    if (count == PCAP_ERROR) {
-      wire_log()->error("loopback capture: pcap_dispatch: {}", pcap_geterr(handle_.get()));
-      return;
-    }
-    if (count <= 0) return;
+    if (count == PCAP_ERROR) return false;
+    if (count <= 0) return true;
   }
 }
 

@@ -104,7 +104,7 @@ class LoopbackObserver {
     void operator()(pcap* handle) const;
   };
   void run(std::stop_token stop);
-  void drain();
+  bool drain();  // false when libpcap reports an error (pcap_geterr says which)
   void count_kernel_drops();
   void on_frame(std::span<const std::byte> frame, std::uint32_t wire_length, std::int64_t stamp_ns);
 
