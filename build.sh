@@ -14,7 +14,8 @@ PACKAGES=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libpcap-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth
-  curl python3 python3-requests python3-aiohttp chromium
+  curl python3 python3-requests python3-aiohttp chromium xdotool
+  tshark
 )
 
 # Only `./build.sh fuzz` needs these: libFuzzer and the sanitizer runtimes come with clang's
@@ -33,7 +34,11 @@ install_deps() {
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # tshark's package asks whether non-root users may capture: answer no before installing
+  # (the tests capture as root or skip), so the install never stops at a question.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+  # Through env: sudo drops the caller's environment, and with it DEBIAN_FRONTEND.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
 build() {

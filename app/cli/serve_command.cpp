@@ -20,6 +20,7 @@
 #include "net/http/http_server.h"
 #include "net/sys_error.h"
 #include "trace/trace.h"
+#include "wire/loopback_observer.h"
 
 namespace wirestep::cli {
 namespace {
@@ -70,6 +71,31 @@ struct SignalPipe {
   void (*old_term)(int) = SIG_DFL;
 };
 
+// Starts the loopback observer for the server's port, or says why it cannot and returns
+// null: capture is an extra, the server serves either way.
+std::unique_ptr<wire::LoopbackObserver> start_capture(trace::Trace& trace, const net::Endpoint& bound,
+                                                      std::uint16_t port, std::ostream& out,
+                                                      std::ostream& err) {
+  std::unique_ptr<wire::LoopbackObserver> observer;
+  try {
+    observer = std::make_unique<wire::LoopbackObserver>(trace, port);
+  } catch (const wire::CaptureError& e) {
+    err << "packet capture unavailable: " << e.reason() << "; to enable: " << e.hint() << "\n";
+    return nullptr;
+  } catch (const net::SysError& e) {
+    const bool no_fds = e.err() == EMFILE || e.err() == ENFILE;
+    err << "packet capture unavailable: " << e.what() << "; to enable: "
+        << (no_fds ? "allow more open files (ulimit -n) and restart" : "restart the server") << "\n";
+    return nullptr;
+  }
+  out << "capturing packets on lo: " << observer->filter() << "\n";
+  if (!bound.is_loopback()) {
+    err << "note: --capture watches lo only: clients on other machines are served, but their "
+           "packets are not recorded\n";
+  }
+  return observer;
+}
+
 }  // namespace
 
 CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& options) {
@@ -98,6 +124,10 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& options) {
       ->capture_default_str();
   serve->add_flag("--lane-per-client", options.lane_per_connection,
                   "Draw each connection on its own lane client#N (for a few clients)");
+  serve->add_flag("--capture", options.capture,
+                  "Also record the real IP packets to and from the port, with libpcap on the "
+                  "loopback interface lo (needs root or CAP_NET_RAW; without it the server "
+                  "still serves and says why)");
   return serve;
 }
 
@@ -117,6 +147,12 @@ int serve_command(const ServeCommandOptions& options, std::ostream& out, std::os
   if (!address->is_loopback()) {
     err << "WARNING: serving on " << address->host()
         << ": other machines can reach this server\n";
+  }
+
+  if (options.capture && !options.trace) {
+    err << "wirestep serve: --capture records packets into the trace; it cannot be combined "
+           "with --no-trace\n";
+    return kExitUsage;
   }
 
   // A bounded trace: a long-running server keeps serving after the cap, it only stops
@@ -160,6 +196,12 @@ int serve_command(const ServeCommandOptions& options, std::ostream& out, std::os
     return kExitUsage;
   }
 
+  // The listener is bound (the port is known, also for --port 0) but no client knows the
+  // port before the listening line below: started here, the capture sees every packet.
+  const net::Endpoint local = server->local_endpoint();
+  std::unique_ptr<wire::LoopbackObserver> observer;
+  if (options.capture) observer = start_capture(*trace, *address, local.port(), out, err);
+
   SignalPipe signals;
   std::exception_ptr failure;
   std::atomic<bool> finished{false};
@@ -176,7 +218,6 @@ int serve_command(const ServeCommandOptions& options, std::ostream& out, std::os
     }
   });
 
-  const net::Endpoint local = server->local_endpoint();
   if (port == 0) out << "port 0: the system chose port " << local.port() << "\n";
   out << "listening on " << url_of(local) << " (mode " << server->mode() << ")\n";
   if (!options.quiet && trace) out << "      time  lane      event\n";
@@ -202,6 +243,11 @@ int serve_command(const ServeCommandOptions& options, std::ostream& out, std::os
   }
   server->stop();
   runner.join();
+  std::uint64_t missed_packets = 0;
+  if (observer) {
+    observer->stop();  // after recording what the kernel already captured: the last FINs and ACKs
+    missed_packets = observer->stats().kernel_dropped;
+  }
   if (!options.quiet && trace) {
     // The closes made while shutting down, so the last lines tell the whole story.
     const std::size_t available = trace->size();
@@ -214,6 +260,10 @@ int serve_command(const ServeCommandOptions& options, std::ostream& out, std::os
       err << "wirestep serve: the server stopped: " << e.what() << "\n";
     }
     return kExitFailure;
+  }
+  if (missed_packets > 0) {
+    out << "note: the packet capture missed " << missed_packets
+        << " packets (the kernel's capture buffer was full); the socket calls are complete\n";
   }
   out << "stopped\n" << std::flush;
   return kExitOk;
