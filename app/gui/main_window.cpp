@@ -310,6 +310,13 @@ void MainWindow::menu_bar() {
 void MainWindow::shortcuts() {
   const std::vector<KeyPress> presses = take_key_presses();
   ImGuiIO& io = ImGui::GetIO();
+  // Enter and Escape answer the file dialog even when pressed and released between two frames,
+  // which Dear ImGui's own key state would miss.
+  modal_enter_ = modal_escape_ = false;
+  for (const KeyPress& press : presses) {
+    modal_enter_ |= press.key == GLFW_KEY_ENTER || press.key == GLFW_KEY_KP_ENTER;
+    modal_escape_ |= press.key == GLFW_KEY_ESCAPE;
+  }
   if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
   for (const KeyPress& press : presses) {
     const bool again = press.repeat;  // held down: only zoom and stepping repeat
@@ -361,18 +368,23 @@ void MainWindow::file_modal() {
   if (open_file_popup_) {
     ImGui::OpenPopup(title);
     open_file_popup_ = false;
-    view::app_log().info("{} dialog open", title);
+    file_input_announced_ = false;
   }
   ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 36, 0), ImGuiCond_Appearing);
   if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   ImGui::TextUnformatted(file_action_ == FileAction::Save ? "Save the whole trace as JSON to:" : "Open a WireStep trace (.json):");
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 34);
-  const bool entered = ImGui::InputText("##path", &file_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool entered = ImGui::InputText("##path", &file_path_, ImGuiInputTextFlags_EnterReturnsTrue) || modal_enter_;
+  if (ImGui::IsItemActive() && !file_input_announced_) {
+    // Said once the field really has the keyboard: what a test robot waits for before typing.
+    view::app_log().info("{} dialog: typing goes to the path field", title);
+    file_input_announced_ = true;
+  }
   ImGui::TextDisabled("~ means your home folder. Errors show above the timeline.");
   const bool ok = ImGui::Button(file_action_ == FileAction::Save ? "Save" : "Open") || entered;
   ImGui::SameLine();
-  const bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+  const bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || modal_escape_;
   if (ok && !file_path_.empty()) {
     const std::string path = expand_home(file_path_);
     if (file_action_ == FileAction::Save) {

@@ -76,6 +76,9 @@ class MainWindow {
   enum class FileAction { None, Open, Save };
   FileAction file_action_ = FileAction::None;
   bool open_file_popup_ = false;
+  bool file_input_announced_ = false;
+  bool modal_enter_ = false;   // Enter pressed this frame (from the key queue)
+  bool modal_escape_ = false;
   std::string file_path_;
 
   panels::ControlsPanel controls_;
