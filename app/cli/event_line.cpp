@@ -5,9 +5,11 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include <optional>
 #include <string>
 
 #include "proto/packet/packet_summary.h"
+#include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/payload_preview.h"
 
 namespace wirestep::cli {
@@ -86,7 +88,7 @@ std::string errno_text(int err) {
   return std::string(name != nullptr ? name : "E?") + " (" + std::strerror(err) + ")";
 }
 
-std::string event_summary(const trace::Trace& trace, const Event& e) {
+std::string event_summary(const trace::Trace& trace, const Event& e, const proto::PacketAnalysis* analysis) {
   switch (e.kind) {
     case trace::EventKind::SocketCall:
       return call_text(e);
@@ -101,9 +103,19 @@ std::string event_summary(const trace::Trace& trace, const Event& e) {
                          std::string(trace.lane_name(e.to));
       if (e.verdict != trace::Verdict::Delivered) text += " " + std::string(trace::to_string(e.verdict));
       const proto::PacketSummary summary = proto::summarize(e.payload.span());
-      text += "  " + proto::describe(summary);
+      std::optional<proto::RelativeSeq> relative;
+      if (analysis != nullptr && analysis->tcp) {
+        // describe() subtracts the ISNs; the analysis knows the relative numbers already.
+        relative = proto::RelativeSeq{summary.tcp_seq - analysis->relative_seq,
+                                      summary.tcp_ack - analysis->relative_ack};
+      }
+      text += "  " + proto::describe(summary, relative);
       if (summary.valid && summary.payload_length > 0 && summary.payload_offset < e.payload.size) {
         text += "  \"" + trace::payload_preview(e.payload.span().subspan(summary.payload_offset)) + "\"";
+      }
+      if (analysis != nullptr && analysis->tcp) {
+        const std::string meaning = analysis->text();
+        if (!meaning.empty()) text += "  (" + meaning + ")";
       }
       return text;
     }
@@ -115,9 +127,9 @@ std::string event_summary(const trace::Trace& trace, const Event& e) {
   return "?";
 }
 
-std::string event_line(const trace::Trace& trace, const Event& e) {
+std::string event_line(const trace::Trace& trace, const Event& e, const proto::PacketAnalysis* analysis) {
   return fmt::format("{:10.6f}  {:<9} {}", e.t_ns / 1e9, trace.lane_name(e.lane),
-                     event_summary(trace, e));
+                     event_summary(trace, e, analysis));
 }
 
 }  // namespace wirestep::cli

@@ -11,6 +11,7 @@
 #include "cli/event_line.h"
 #include "cli/exit_code.h"
 #include "lesson/lesson_run.h"
+#include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/trace_json.h"
 #include "wire/wire_probe.h"
 
@@ -120,11 +121,15 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
 
   const trace::Trace& trace = *run.trace();
   std::size_t printed = 0;
+  proto::TcpFlowAnalyzer analyzer;  // relative seq/ack and what each packet means
   std::uint64_t prompted_at = ~std::uint64_t{0};
   for (;;) {
     const bool finished = run.done();
     const std::size_t available = trace.size();
-    for (; printed < available; ++printed) out << event_line(trace, trace[printed]) << "\n";
+    analyzer.update(trace);
+    for (; printed < available; ++printed) {
+      out << event_line(trace, trace[printed], analyzer.at(printed)) << "\n";
+    }
     if (options.step) {
       const auto next = run.stepper().next();
       const auto released = run.stepper().released();

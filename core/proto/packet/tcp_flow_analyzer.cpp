@@ -116,7 +116,9 @@ std::string PacketAnalysis::text() const {
   if (has(kNoteWireDamaged)) {
     parts.emplace_back("Damaged by the wire: the checksum fails, so the receiver discards it");
   }
-  if (!isn_known) {
+  // A reset that refuses a SYN has no sequence space of its own to be relative to: saying
+  // the capture began mid-connection would be wrong there.
+  if (!isn_known && !has(kNoteReset)) {
     parts.emplace_back("numbers relative to the first packet seen (capture began mid-connection)");
   }
   std::string out;
