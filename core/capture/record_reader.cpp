@@ -56,6 +56,18 @@ std::string size_text(std::uint64_t bytes) {
   return fmt::format("{} bytes ({:.1f} {})", bytes, value, units[unit]);
 }
 
+// Named for the person reading the error; unknown types by number, as a hex editor shows them.
+std::string block_name(std::uint32_t type) {
+  switch (type) {
+    case kBlockSectionHeader: return "section header block";
+    case kBlockInterfaceDescription: return "interface description block";
+    case kBlockObsoletePacket: return "obsolete packet block";
+    case kBlockSimplePacket: return "simple packet block";
+    case kBlockEnhancedPacket: return "enhanced packet block";
+    default: return fmt::format("block of type 0x{:08x}", type);
+  }
+}
+
 std::int64_t saturate(Int128 value) {
   constexpr auto lo = std::numeric_limits<std::int64_t>::min();
   constexpr auto hi = std::numeric_limits<std::int64_t>::max();
@@ -249,7 +261,7 @@ bool RecordReader::read_block(std::uint64_t offset, std::uint32_t type) {
   if (!source_.read(offset + 4, length_bytes)) return fail(offset, "block length could not be read");
   const std::uint32_t length = big_endian_ ? be32(length_bytes) : le32(length_bytes);
   const std::uint32_t minimum = type == kBlockSectionHeader ? kSectionHeaderMinimum : kBlockOverhead;
-  const std::string name = fmt::format("block of type 0x{:08x}", type);
+  const std::string name = block_name(type);
   if (length < minimum) {
     return fail(offset, fmt::format("{} claims a length of {} bytes, less than the {} it needs", name, length, minimum));
   }
