@@ -2,6 +2,8 @@
 #include "capture/pcap_reader.h"
 
 #include <algorithm>
+#include <limits>
+#include <unordered_map>
 
 #include "capture/endpoint_lanes.h"
 #include "capture/link_layer.h"
@@ -34,6 +36,13 @@ std::optional<IpPacket> ip_packet(const RecordReader& reader, const CaptureRecor
   const std::span<const std::byte> bytes = record.frame.subspan(offset);
   const std::uint32_t original = record.original_length > offset ? record.original_length - offset : 0;
   return IpPacket{bytes, std::max(original, static_cast<std::uint32_t>(bytes.size()))};
+}
+
+// t - epoch without overflow: a file's clock can claim any time at all.
+std::int64_t since(std::int64_t t, std::int64_t epoch) {
+  std::int64_t out = 0;
+  if (!__builtin_sub_overflow(t, epoch, &out)) return out;
+  return t < epoch ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
 }
 
 bool opens_connection(const proto::PacketSummary& summary) {
@@ -83,11 +92,17 @@ CaptureReadResult read_capture(ByteSource& source, trace::TraceLimits limits) {
   RecordReader reader(source);
   const trace::LaneId wire = trace.lane("wire");
   std::string narration;
+  // Trace::lane() searches every lane by name; a capture of many hosts asks for thousands.
+  std::unordered_map<std::string, trace::LaneId> lanes_by_name;
+  const auto lane_of = [&](const std::string& name) {
+    const auto found = lanes_by_name.find(name);
+    return found != lanes_by_name.end() ? found->second : lanes_by_name.emplace(name, trace.lane(name)).first->second;
+  };
   while (const CaptureRecord* record = reader.next()) {
     const auto ip = ip_packet(reader, *record, &result);
     if (!ip) continue;
     const proto::PacketSummary summary = proto::summarize(ip->bytes);
-    const std::int64_t t_ns = record->unix_ns - result.epoch_unix_ns;
+    const std::int64_t t_ns = since(record->unix_ns, result.epoch_unix_ns);
     const FateFromComments fate = read_fate_comments(record->comments);
 
     if (fate.narration && *fate.narration != narration) {
@@ -109,8 +124,8 @@ CaptureReadResult read_capture(ByteSource& source, trace::TraceLimits limits) {
     event.transport = summary.transport;
     if (!summary.src.empty()) event.flow = trace.flow_of(summary.src, summary.dst);
     const EndpointLanes::Lanes names = lanes.lanes_for(summary.src, summary.dst, sender_of(reader, *record));
-    event.from = trace.lane(names.from);
-    event.to = names.to.empty() ? trace::kNoLane : trace.lane(names.to);
+    event.from = lane_of(names.from);
+    event.to = names.to.empty() ? trace::kNoLane : lane_of(names.to);
     event.payload_size = ip->original_length;
 
     // The explanation sits where the wire puts it: before a copy it shaped, after a drop.

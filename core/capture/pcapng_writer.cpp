@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <string_view>
 #include <system_error>
@@ -69,6 +70,13 @@ std::int64_t unix_now_ns() {
       .count();
 }
 
+// epoch + t_ns, kept inside what a pcapng timestamp can say (unsigned, so not before 1970).
+std::int64_t stamp_of(std::int64_t epoch, std::int64_t t_ns) {
+  std::int64_t out = 0;
+  if (__builtin_add_overflow(epoch, t_ns, &out)) out = t_ns > 0 ? std::numeric_limits<std::int64_t>::max() : 0;
+  return std::max<std::int64_t>(0, out);
+}
+
 }  // namespace
 
 std::int64_t default_epoch_unix_ns(const trace::Trace& trace, std::size_t count) {
@@ -113,7 +121,7 @@ PcapngWriteSummary write_pcapng(const trace::Trace& trace, std::ostream& out,
 
   for (const PacketToWrite& packet : packets) {
     const trace::Event& e = trace[packet.index];
-    const std::int64_t stamp = std::max<std::int64_t>(0, summary.epoch_unix_ns + e.t_ns);
+    const std::int64_t stamp = stamp_of(summary.epoch_unix_ns, e.t_ns);
     const auto units = static_cast<std::uint64_t>(stamp);
     const auto bytes = e.payload.span();
     Block block;

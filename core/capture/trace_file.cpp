@@ -51,7 +51,8 @@ LoadedTrace load_trace_file_any(const std::filesystem::path& path, trace::TraceL
     CaptureReadResult read = read_capture_file(path, limits);
     out.summary = fmt::format("{}: {} packets", read.format == CaptureFormat::Pcapng ? "pcapng" : "pcap", read.packets);
     if (read.skipped_frames > 0) {
-      out.summary += fmt::format("; {} frames skipped ({})", read.skipped_frames, read.first_skip_reason);
+      out.summary += fmt::format("; {} frame{} skipped ({})", read.skipped_frames, read.skipped_frames == 1 ? "" : "s",
+                                 read.first_skip_reason);
     }
     if (read.error) out.error = read.error->what();
     // A file that yielded nothing is a failed open, not an empty recording.
