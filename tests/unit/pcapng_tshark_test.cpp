@@ -1,6 +1,9 @@
-// WireStep's pcapng as tshark sees it (hand-built and real virtual-wire traces), and tshark's files read back.
+// WireStep's pcapng as tshark sees it (hand-built and real virtual-wire traces); tshark's and dumpcap's files read back.
 // Skipped with the reason when tshark is not installed (apt-get install tshark).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -252,6 +255,100 @@ TEST(PcapngTshark, OpensARealVirtualWireTraceWithTheDroppedSynAndItsRetransmissi
   EXPECT_EQ(back.packets, expected);
   EXPECT_EQ(testing::packets(*back.trace, Verdict::Dropped).size(), 1u);
   EXPECT_EQ(testing::packets(*back.trace).size(), testing::packets(trace).size());
+}
+
+// ---- a file dumpcap (Wireshark's capture engine) wrote itself, from real loopback traffic ----
+
+struct Socket {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ~Socket() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// One TCP exchange on 127.0.0.1 while dumpcap captures it on `interface`: at least six packets
+// (handshake, data, its ACK, a FIN). Returns dumpcap's file, or "" with why in *why.
+std::string dumpcap_exchange(const TempDir& dir, const char* interface, std::uint16_t* port, std::string* why) {
+  Socket listener;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(listener.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener.fd, 1) != 0 ||
+      ::getsockname(listener.fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    *why = "cannot listen on 127.0.0.1";
+    return "";
+  }
+  *port = ntohs(address.sin_port);
+  const std::string file = dir.file(interface == std::string("lo") ? "dumpcap-lo.pcapng" : "dumpcap-any.pcapng");
+  // Only this exchange: other tests on this machine use loopback too.
+  const std::string command = "dumpcap -q -i " + std::string(interface) + " -f 'tcp port " + std::to_string(*port) +
+                              "' -c 6 -a duration:20 -w " + file + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    *why = "cannot start dumpcap";
+    return "";
+  }
+  std::string said;
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe) != nullptr) {
+    said += line;
+    // "Capturing on" comes before the capture really starts; "File:" after it has.
+    if (said.find("File: ") != std::string::npos) break;
+  }
+  if (said.find("File: ") == std::string::npos) {
+    ::pclose(pipe);
+    *why = "dumpcap cannot capture here: " + said;
+    return "";
+  }
+  {
+    Socket client;
+    ::connect(client.fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    Socket served;
+    served.fd = ::accept(listener.fd, nullptr, nullptr);
+    [[maybe_unused]] auto sent = ::send(client.fd, "hello", 5, 0);
+    char buffer[16];
+    [[maybe_unused]] auto got = ::recv(served.fd, buffer, sizeof buffer, 0);
+  }  // both ends close: FINs
+  while (std::fgets(line, sizeof line, pipe) != nullptr) said += line;  // until dumpcap has 6 and stops
+  if (::pclose(pipe) != 0) {
+    *why = "dumpcap failed: " + said;
+    return "";
+  }
+  return file;
+}
+
+TEST(PcapngTshark, ReadsWhatDumpcapCapturedOnLoopbackAndOnAny) {
+  if (std::system("command -v dumpcap >/dev/null 2>&1") != 0) GTEST_SKIP() << "dumpcap is not installed (apt-get install tshark)";
+  if (::geteuid() != 0) GTEST_SKIP() << "capturing on lo needs root (or CAP_NET_RAW for dumpcap)";
+  TempDir dir;
+  // lo: Ethernet frames with zero addresses; any: Linux cooked headers. Both end with an
+  // interface statistics block the reader skips.
+  for (const char* interface : {"lo", "any"}) {
+    SCOPED_TRACE(interface);
+    std::uint16_t port = 0;
+    std::string why;
+    const std::string file = dumpcap_exchange(dir, interface, &port, &why);
+    if (file.empty()) GTEST_SKIP() << why;
+    const auto result = read_capture_file(file);
+    ASSERT_TRUE(result.ok()) << result.error->what();
+    EXPECT_EQ(result.format, CaptureFormat::Pcapng);
+    EXPECT_FALSE(result.written_by_wirestep);
+    EXPECT_EQ(result.skipped_frames, 0u);
+    const auto all = testing::packets(*result.trace);
+    ASSERT_EQ(all.size(), 6u);
+    const trace::Trace& t = *result.trace;
+    // One host (127.0.0.1) on both ends: the SYN's sender port is the client.
+    EXPECT_EQ(testing::tcp_flags(*all[0]), testing::kSyn);
+    EXPECT_EQ(t.lane_name(all[0]->from), "client");
+    EXPECT_EQ(t.lane_name(all[0]->to), "server");
+    EXPECT_EQ(all[0]->peer.to_string(), "127.0.0.1:" + std::to_string(port));
+    EXPECT_EQ(testing::tcp_flags(*all[1]), testing::kSyn | testing::kAck);
+    EXPECT_EQ(t.lane_name(all[1]->from), "server");
+    EXPECT_EQ(all[0]->t_ns, 0);
+    EXPECT_GE(all[5]->t_ns, all[1]->t_ns);
+    for (const auto* p : all) EXPECT_EQ(p->flow, all[0]->flow);
+  }
 }
 
 }  // namespace
