@@ -1,12 +1,11 @@
 // dissect_command: loads the file, dissects each Packet event, prints a tree per packet.
 #include "cli/dissect_command.h"
 
-#include <CLI/CLI.hpp>
-
-#include <vector>
-
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "capture/trace_file.h"
 #include "cli/exit_code.h"
@@ -49,8 +48,8 @@ std::string lane_text(const trace::Trace& trace, trace::LaneId lane) {
 }  // namespace
 
 CLI::App* add_dissect_command(CLI::App& app, DissectCommandOptions& options) {
-  auto* dissect = app.add_subcommand(
-      "dissect", "Print every packet of a .pcap, .pcapng or WireStep trace file as its field tree");
+  auto* dissect =
+      app.add_subcommand("dissect", "Print every packet of a .pcap, .pcapng or WireStep trace file as its field tree");
   dissect->add_option("file", options.file, "The file to read")->required();
   dissect->add_flag("--json", options.json, "Print JSON: name, value, offset, length and children per field");
   return dissect;
@@ -85,8 +84,8 @@ int dissect_command(const DissectCommandOptions& options, std::ostream& out, std
                              {"fields", std::move(fields)}});
       continue;
     }
-    std::string header = fmt::format("\nPacket {}  {:.6f} s  {} -> {}  ", number, e.t_ns / 1e9, lane_text(trace, e.from),
-                                     lane_text(trace, e.to));
+    std::string header = fmt::format("\nPacket {}  {:.6f} s  {} -> {}  ", number, e.t_ns / 1e9,
+                                     lane_text(trace, e.from), lane_text(trace, e.to));
     header += e.payload_truncated() ? fmt::format("{} of {} bytes captured", e.payload.size, e.payload_size)
                                     : fmt::format("{} bytes", e.payload.size);
     if (e.verdict != trace::Verdict::Delivered) header += fmt::format("  {}", trace::to_string(e.verdict));
@@ -104,8 +103,8 @@ int dissect_command(const DissectCommandOptions& options, std::ostream& out, std
   }
   out << std::flush;
   if (!loaded.error.empty()) {
-    err << "wirestep: " << options.file << " is damaged; the packets before the damage were printed: "
-        << loaded.error << "\n";
+    err << "wirestep: " << options.file << " is damaged; the packets before the damage were printed: " << loaded.error
+        << "\n";
     return kExitFailure;
   }
   return kExitOk;

@@ -24,7 +24,6 @@ CLI::App* add_dissect_command(CLI::App& app, DissectCommandOptions& options);
 // "offset", "length", "children"}]}], "error"?}. Exit code: 0 ok; 1 when the file cannot be
 // read or is damaged (the packets before the damage are still printed, the error goes to err
 // with the byte offset).
-int dissect_command(const DissectCommandOptions& options, std::ostream& out = std::cout,
-                    std::ostream& err = std::cerr);
+int dissect_command(const DissectCommandOptions& options, std::ostream& out = std::cout, std::ostream& err = std::cerr);
 
 }  // namespace wirestep::cli

@@ -32,7 +32,7 @@ inline constexpr std::uint16_t kIfTsResol = 9;
 inline constexpr std::uint16_t kIfTsOffset = 14;
 
 // Link-layer header types (tcpdump.org/linktypes.html).
-inline constexpr std::uint32_t kLinkNull = 0;        // BSD loopback: 4-byte family, host order
+inline constexpr std::uint32_t kLinkNull = 0;  // BSD loopback: 4-byte family, host order
 inline constexpr std::uint32_t kLinkEthernet = 1;
 inline constexpr std::uint32_t kLinkRaw = 101;       // the IP packet itself, v4 or v6
 inline constexpr std::uint32_t kLinkLoop = 108;      // OpenBSD loopback: 4-byte family, network order

@@ -16,15 +16,14 @@ std::string ip_text(const trace::Address& address) {
 
 }  // namespace
 
-std::pair<EndpointLanes::Endpoint, EndpointLanes::Endpoint> EndpointLanes::conversation(
-    const trace::Address& a, const trace::Address& b) {
+std::pair<EndpointLanes::Endpoint, EndpointLanes::Endpoint> EndpointLanes::conversation(const trace::Address& a,
+                                                                                        const trace::Address& b) {
   Endpoint x{host_of(a), a.port};
   Endpoint y{host_of(b), b.port};
   return x < y ? std::pair{x, y} : std::pair{y, x};
 }
 
-void EndpointLanes::observe(const trace::Address& src, const trace::Address& dst, bool syn,
-                            const std::string* sender) {
+void EndpointLanes::observe(const trace::Address& src, const trace::Address& dst, bool syn, const std::string* sender) {
   const Key from = host_of(src);
   hosts_.emplace(from, static_cast<std::uint32_t>(hosts_.size()));
   hosts_.emplace(host_of(dst), static_cast<std::uint32_t>(hosts_.size()));

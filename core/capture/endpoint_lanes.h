@@ -24,8 +24,7 @@ namespace wirestep::capture {
 class EndpointLanes {
  public:
   // syn: a TCP SYN without ACK, i.e. an opening. sender: the interface name when it is trusted.
-  void observe(const trace::Address& src, const trace::Address& dst, bool syn,
-               const std::string* sender = nullptr);
+  void observe(const trace::Address& src, const trace::Address& dst, bool syn, const std::string* sender = nullptr);
 
   struct Lanes {
     std::string from;

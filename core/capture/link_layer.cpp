@@ -11,17 +11,15 @@ namespace {
 constexpr std::uint16_t kEtherIpv4 = 0x0800;
 constexpr std::uint16_t kEtherIpv6 = 0x86DD;
 constexpr std::uint16_t kEtherArp = 0x0806;
-constexpr std::uint16_t kEtherVlan = 0x8100;   // 802.1Q
-constexpr std::uint16_t kEtherQinQ = 0x88A8;   // 802.1ad service tag
+constexpr std::uint16_t kEtherVlan = 0x8100;     // 802.1Q
+constexpr std::uint16_t kEtherQinQ = 0x88A8;     // 802.1ad service tag
 constexpr std::uint16_t kEtherQinQOld = 0x9100;  // pre-standard QinQ, still seen in captures
 constexpr std::size_t kEthernetHeader = 14;
 constexpr std::size_t kSllHeader = 16;
 constexpr std::size_t kSll2Header = 20;
 constexpr std::size_t kLoopbackHeader = 4;
 
-unsigned byte_at(std::span<const std::byte> bytes, std::size_t at) {
-  return std::to_integer<unsigned>(bytes[at]);
-}
+unsigned byte_at(std::span<const std::byte> bytes, std::size_t at) { return std::to_integer<unsigned>(bytes[at]); }
 
 std::uint16_t be16(std::span<const std::byte> bytes, std::size_t at) {
   return static_cast<std::uint16_t>(byte_at(bytes, at) << 8 | byte_at(bytes, at + 1));
@@ -100,33 +98,48 @@ bool link_type_supported(std::uint32_t link_type) {
 
 std::string link_type_name(std::uint32_t link_type) {
   switch (link_type) {
-    case kLinkNull: return "BSD loopback (NULL)";
-    case kLinkEthernet: return "Ethernet";
-    case kLinkRaw: return "raw IP";
-    case kLinkLoop: return "OpenBSD loopback (LOOP)";
-    case kLinkLinuxSll: return "Linux cooked (SLL)";
-    case kLinkIpv4: return "raw IPv4";
-    case kLinkIpv6: return "raw IPv6";
-    case kLinkLinuxSll2: return "Linux cooked v2 (SLL2)";
-    default: return fmt::format("link type {}", link_type);
+    case kLinkNull:
+      return "BSD loopback (NULL)";
+    case kLinkEthernet:
+      return "Ethernet";
+    case kLinkRaw:
+      return "raw IP";
+    case kLinkLoop:
+      return "OpenBSD loopback (LOOP)";
+    case kLinkLinuxSll:
+      return "Linux cooked (SLL)";
+    case kLinkIpv4:
+      return "raw IPv4";
+    case kLinkIpv6:
+      return "raw IPv6";
+    case kLinkLinuxSll2:
+      return "Linux cooked v2 (SLL2)";
+    default:
+      return fmt::format("link type {}", link_type);
   }
 }
 
 LinkPayload locate_ip(std::uint32_t link_type, std::span<const std::byte> frame) {
   switch (link_type) {
-    case kLinkRaw: return ip_at(frame, 0, 0);
-    case kLinkIpv4: return ip_at(frame, 0, 4);
-    case kLinkIpv6: return ip_at(frame, 0, 6);
-    case kLinkEthernet: return ethernet(frame);
+    case kLinkRaw:
+      return ip_at(frame, 0, 0);
+    case kLinkIpv4:
+      return ip_at(frame, 0, 4);
+    case kLinkIpv6:
+      return ip_at(frame, 0, 6);
+    case kLinkEthernet:
+      return ethernet(frame);
     case kLinkNull:
-    case kLinkLoop: return loopback(frame);
+    case kLinkLoop:
+      return loopback(frame);
     case kLinkLinuxSll:
       if (frame.size() < kSllHeader) return skip("shorter than a Linux cooked header");
       return by_ethertype(frame, be16(frame, 14), kSllHeader);
     case kLinkLinuxSll2:
       if (frame.size() < kSll2Header) return skip("shorter than a Linux cooked v2 header");
       return by_ethertype(frame, be16(frame, 0), kSll2Header);
-    default: return skip("a link-layer type WireStep does not read");
+    default:
+      return skip("a link-layer type WireStep does not read");
   }
 }
 

@@ -1,6 +1,8 @@
 // write_pcapng(): little-endian pcapng blocks built in memory one at a time and streamed out.
 #include "capture/pcapng_writer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -10,8 +12,6 @@
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "capture/capture_format.h"
 #include "capture/packet_fates.h"

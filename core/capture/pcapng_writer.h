@@ -12,8 +12,8 @@
 namespace wirestep::capture {
 
 struct PcapngWriteSummary {
-  std::size_t packets = 0;     // Enhanced Packet Blocks written
-  std::size_t interfaces = 0;  // one per sending host
+  std::size_t packets = 0;         // Enhanced Packet Blocks written
+  std::size_t interfaces = 0;      // one per sending host
   std::int64_t epoch_unix_ns = 0;  // the wall-clock time given to t_ns = 0
 };
 

@@ -1,11 +1,11 @@
 // RecordReader: classic pcap records and pcapng blocks (SHB, IDB, EPB, SPB, OPB; others skipped).
 #include "capture/record_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "capture/capture_format.h"
 
@@ -16,10 +16,10 @@ __extension__ typedef __int128 Int128;  // ns = units × 10^9 / 2^n needs more t
 
 // libpcap refuses larger pcap records whatever the header's snaplen says (MAXIMUM_SNAPLEN).
 constexpr std::uint32_t kMaxPcapRecord = 262144;
-constexpr std::uint32_t kSectionHeaderMinimum = 28;    // type, length, BOM, version, section length, length
-constexpr std::uint32_t kInterfaceBlockMinimum = 20;   // + link type, reserved, snaplen
-constexpr std::uint32_t kPacketBlockMinimum = 32;      // EPB/OPB: + interface, time, two lengths
-constexpr std::uint32_t kSimplePacketMinimum = 16;     // + original length
+constexpr std::uint32_t kSectionHeaderMinimum = 28;   // type, length, BOM, version, section length, length
+constexpr std::uint32_t kInterfaceBlockMinimum = 20;  // + link type, reserved, snaplen
+constexpr std::uint32_t kPacketBlockMinimum = 32;     // EPB/OPB: + interface, time, two lengths
+constexpr std::uint32_t kSimplePacketMinimum = 16;    // + original length
 constexpr std::size_t kPacketDataAt = 28;
 
 std::size_t pad4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
@@ -59,12 +59,18 @@ std::string size_text(std::uint64_t bytes) {
 // Named for the person reading the error; unknown types by number, as a hex editor shows them.
 std::string block_name(std::uint32_t type) {
   switch (type) {
-    case kBlockSectionHeader: return "section header block";
-    case kBlockInterfaceDescription: return "interface description block";
-    case kBlockObsoletePacket: return "obsolete packet block";
-    case kBlockSimplePacket: return "simple packet block";
-    case kBlockEnhancedPacket: return "enhanced packet block";
-    default: return fmt::format("block of type 0x{:08x}", type);
+    case kBlockSectionHeader:
+      return "section header block";
+    case kBlockInterfaceDescription:
+      return "interface description block";
+    case kBlockObsoletePacket:
+      return "obsolete packet block";
+    case kBlockSimplePacket:
+      return "simple packet block";
+    case kBlockEnhancedPacket:
+      return "enhanced packet block";
+    default:
+      return fmt::format("block of type 0x{:08x}", type);
   }
 }
 
@@ -188,8 +194,8 @@ bool RecordReader::next_pcap() {
   }
   const std::uint64_t left = size - position_;
   if (left < kPcapRecordHeaderSize) {
-    return fail(position_, fmt::format("packet record header cut short: the file ends after {} of its {} bytes",
-                                       left, kPcapRecordHeaderSize));
+    return fail(position_, fmt::format("packet record header cut short: the file ends after {} of its {} bytes", left,
+                                       kPcapRecordHeaderSize));
   }
   block_.resize(kPcapRecordHeaderSize);
   if (!source_.read(position_, block_)) return fail(position_, "packet record header could not be read");
@@ -232,8 +238,8 @@ bool RecordReader::next_pcapng() {
     const std::uint64_t offset = position_;
     const std::uint64_t left = size - offset;
     if (left < kBlockOverhead) {
-      return fail(offset, fmt::format("block cut short: the file ends after {} of the {} bytes every block has",
-                                      left, kBlockOverhead));
+      return fail(offset, fmt::format("block cut short: the file ends after {} of the {} bytes every block has", left,
+                                      kBlockOverhead));
     }
     std::array<std::byte, 4> type_bytes{};
     if (!source_.read(offset, type_bytes)) return fail(offset, "block header could not be read");
@@ -263,7 +269,8 @@ bool RecordReader::read_block(std::uint64_t offset, std::uint32_t type) {
   const std::uint32_t minimum = type == kBlockSectionHeader ? kSectionHeaderMinimum : kBlockOverhead;
   const std::string name = block_name(type);
   if (length < minimum) {
-    return fail(offset, fmt::format("{} claims a length of {} bytes, less than the {} it needs", name, length, minimum));
+    return fail(offset,
+                fmt::format("{} claims a length of {} bytes, less than the {} it needs", name, length, minimum));
   }
   if (length % 4 != 0) {
     return fail(offset, fmt::format("{} claims a length of {} bytes, not a multiple of 4", name, length));
@@ -305,7 +312,7 @@ bool RecordReader::interface_block(std::uint64_t offset) {
     return fail(offset, fmt::format("interface description block of {} bytes is shorter than the {} it needs",
                                     block_.size(), kInterfaceBlockMinimum));
   }
-  CaptureInterface interface{u16(8), u32(12), "", section_};
+  CaptureInterface interface { u16(8), u32(12), "", section_ };
   clocks_.push_back(Clock{});
   if (!options(offset, 16, kBlockInterfaceDescription, &interface)) return false;
   interfaces_.push_back(std::move(interface));
@@ -314,7 +321,7 @@ bool RecordReader::interface_block(std::uint64_t offset) {
 
 bool RecordReader::packet_block(std::uint64_t offset, std::uint32_t type) {
   const std::size_t in_section = interfaces_.size() - section_first_interface_;
-  const char* name = type == kBlockSimplePacket ? "simple packet block"
+  const char* name = type == kBlockSimplePacket     ? "simple packet block"
                      : type == kBlockObsoletePacket ? "obsolete packet block"
                                                     : "enhanced packet block";
   const std::uint32_t minimum = type == kBlockSimplePacket ? kSimplePacketMinimum : kPacketBlockMinimum;
@@ -344,8 +351,8 @@ bool RecordReader::packet_block(std::uint64_t offset, std::uint32_t type) {
     original = u32(24);
     const std::size_t room = block_.size() - kPacketBlockMinimum;
     if (captured > room) {
-      return fail(offset, fmt::format("{} claims {} captured, but the block holds only {}", name,
-                                      size_text(captured), size_text(room)));
+      return fail(offset, fmt::format("{} claims {} captured, but the block holds only {}", name, size_text(captured),
+                                      size_text(room)));
     }
   }
   if (local_interface >= in_section) {

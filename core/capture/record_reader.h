@@ -25,9 +25,9 @@ struct CaptureInterface {
 
 // One packet as the file stores it. frame and comments stay valid until the next next().
 struct CaptureRecord {
-  std::uint64_t offset = 0;         // of its record or block in the file
-  std::uint32_t interface = 0;      // index into RecordReader::interfaces()
-  std::int64_t unix_ns = 0;         // capture time, nanoseconds since 1970 (UTC)
+  std::uint64_t offset = 0;           // of its record or block in the file
+  std::uint32_t interface = 0;        // index into RecordReader::interfaces()
+  std::int64_t unix_ns = 0;           // capture time, nanoseconds since 1970 (UTC)
   std::uint32_t original_length = 0;  // on the wire; frame may be shorter (snaplen)
   std::span<const std::byte> frame;   // the captured bytes, link-layer header included
   std::vector<std::string> comments;  // pcapng opt_comment options, in file order
@@ -58,8 +58,7 @@ class RecordReader {
   bool section_header(std::uint64_t offset);
   bool interface_block(std::uint64_t offset);
   bool packet_block(std::uint64_t offset, std::uint32_t type);
-  bool options(std::uint64_t block_offset, std::size_t from, std::uint32_t type,
-               CaptureInterface* interface);
+  bool options(std::uint64_t block_offset, std::size_t from, std::uint32_t type, CaptureInterface* interface);
   bool fail(std::uint64_t offset, std::string why);
   std::uint16_t u16(std::size_t at) const;
   std::uint32_t u32(std::size_t at) const;
@@ -77,7 +76,7 @@ class RecordReader {
   std::uint64_t section_ = 0;
   // Per interface: how its timestamps become nanoseconds.
   struct Clock {
-    std::uint8_t tsresol = 6;  // if_tsresol: default microseconds
+    std::uint8_t tsresol = 6;   // if_tsresol: default microseconds
     std::int64_t offset_s = 0;  // if_tsoffset
   };
   std::vector<Clock> clocks_;

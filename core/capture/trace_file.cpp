@@ -1,12 +1,12 @@
 // load_trace_file_any(): dispatches to trace_json or pcap_reader and words the outcome for people.
 #include "capture/trace_file.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cerrno>
 #include <fstream>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "capture/pcap_reader.h"
 #include "capture/record_reader.h"

@@ -17,8 +17,8 @@ TraceFileKind trace_file_kind(const std::filesystem::path& path);
 
 struct LoadedTrace {
   std::shared_ptr<trace::Trace> trace;  // null when nothing could be read at all
-  std::string error;     // "" when the whole file was read; else what stopped it and where
-  std::string summary;   // "pcapng: 12 packets; 3 frames skipped (ARP, not IP)"
+  std::string error;                    // "" when the whole file was read; else what stopped it and where
+  std::string summary;                  // "pcapng: 12 packets; 3 frames skipped (ARP, not IP)"
 };
 
 // Never throws for a bad or unreadable file: the error says why, and a damaged capture still

@@ -1,10 +1,10 @@
 // fate_comments / read_fate_comments: one phrase per verdict, so the reader can map them back.
 #include "capture/wire_comments.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace wirestep::capture {
 namespace {

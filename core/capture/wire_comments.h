@@ -14,9 +14,9 @@ namespace wirestep::capture {
 // What happened to one packet on the virtual wire, as the pcapng writer tells it.
 struct PacketFate {
   trace::Verdict verdict = trace::Verdict::Delivered;
-  std::string reason;          // the wire's Impairment text ("loss 30 %, seed 7"); "" when none
-  std::int64_t held_ns = -1;   // how long it waited for a step before going on; -1 if it did not
-  std::string narration;       // the narration cue active when it was recorded; "" before any
+  std::string reason;         // the wire's Impairment text ("loss 30 %, seed 7"); "" when none
+  std::int64_t held_ns = -1;  // how long it waited for a step before going on; -1 if it did not
+  std::string narration;      // the narration cue active when it was recorded; "" before any
 };
 
 // One comment per fact, for example

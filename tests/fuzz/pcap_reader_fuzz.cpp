@@ -1,4 +1,4 @@
-// libFuzzer target: any bytes as a pcap or pcapng file; the reader must never misbehave, and what it read must survive a write and a second read.
+// libFuzzer target: any bytes as a pcap or pcapng file are read without harm and survive a write and re-read.
 //
 // Checks: a trace always comes back; an error names an offset inside the file and says where
 // in its message; every Packet event's bytes are an IP packet of the claimed size at most; and

@@ -63,8 +63,7 @@ struct PcapRecord {
 };
 
 inline std::vector<std::uint8_t> pcap_file(bool big_endian, bool nanos, std::uint32_t link_type,
-                                           const std::vector<PcapRecord>& records,
-                                           std::uint32_t snaplen = 65535) {
+                                           const std::vector<PcapRecord>& records, std::uint32_t snaplen = 65535) {
   CaptureBytes w(big_endian);
   w.u32(nanos ? 0xA1B23C4D : 0xA1B2C3D4).u16(2).u16(4).u32(0).u32(0).u32(snaplen).u32(link_type);
   for (const auto& r : records) {

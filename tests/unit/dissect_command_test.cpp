@@ -1,15 +1,14 @@
 // `wirestep dissect` and `wirestep view`'s file check: field trees as text and JSON, damaged and wrong files.
 #include "cli/dissect_command.h"
 
-#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/exit_code.h"
 #include "cli/view_command.h"
@@ -35,9 +34,9 @@ std::vector<std::uint8_t> two_packets() {
   const auto syn = testing::tcp_v4({.seq = 7, .flags = 0x02});
   const auto reply = testing::tcp_v4({.src_port = 80, .dst_port = 41234, .seq = 1, .ack = 8, .flags = 0x12},
                                      {.src = {10, 77, 0, 2}, .dst = {10, 77, 0, 1}});
-  return testing::pcap_file(false, false, 1,
-                            {{100, 0, testing::ethernet_frame(0x0800, syn), 0},
-                             {100, 250'000, testing::ethernet_frame(0x0800, reply), 0}});
+  return testing::pcap_file(
+      false, false, 1,
+      {{100, 0, testing::ethernet_frame(0x0800, syn), 0}, {100, 250'000, testing::ethernet_frame(0x0800, reply), 0}});
 }
 
 struct Ran {
@@ -111,7 +110,8 @@ TEST(DissectCommand, ADamagedFileShowsWhatCameBeforeAndFailsWithTheOffset) {
   EXPECT_NE(r.out.find("Packet 1 "), std::string::npos) << "nothing already read is lost";
   EXPECT_EQ(r.out.find("Packet 2 "), std::string::npos);
   const std::size_t second = 24 + 16 + 54;
-  EXPECT_NE(r.err.find("offset " + std::to_string(second) + ": packet record claims 54 bytes captured"), std::string::npos)
+  EXPECT_NE(r.err.find("offset " + std::to_string(second) + ": packet record claims 54 bytes captured"),
+            std::string::npos)
       << r.err;
 
   const Ran j = dissect(file.path, true);

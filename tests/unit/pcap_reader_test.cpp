@@ -182,19 +182,18 @@ TEST(PcapReader, PcapngHonoursEachInterfacesResolutionAndOffset) {
   for (const bool big : {false, true}) {
     SCOPED_TRACE(big ? "big-endian" : "little-endian");
     const auto file = concat({
-        testing::pcapng_shb(big),
-        testing::pcapng_idb(big, {.name = "us"}),                                 // default: µs
-        testing::pcapng_idb(big, {.name = "ns", .tsresol = 9}),                   // 10^-9
-        testing::pcapng_idb(big, {.name = "ms", .tsresol = 3}),                   // 10^-3
-        testing::pcapng_idb(big, {.name = "bin", .tsresol = 0x80 | 10}),          // 2^-10
-        testing::pcapng_idb(big, {.name = "ps", .tsresol = 12}),                  // 10^-12
+        testing::pcapng_shb(big), testing::pcapng_idb(big, {.name = "us"}),  // default: µs
+        testing::pcapng_idb(big, {.name = "ns", .tsresol = 9}),              // 10^-9
+        testing::pcapng_idb(big, {.name = "ms", .tsresol = 3}),              // 10^-3
+        testing::pcapng_idb(big, {.name = "bin", .tsresol = 0x80 | 10}),     // 2^-10
+        testing::pcapng_idb(big, {.name = "ps", .tsresol = 12}),             // 10^-12
         testing::pcapng_idb(big, {.name = "off", .tsresol = 9, .has_tsoffset = true, .tsoffset = 100}),
-        testing::pcapng_epb(big, 0, 1'000'000, syn()),               // 1 s
-        testing::pcapng_epb(big, 1, 2'000'000'000, syn()),           // 2 s
-        testing::pcapng_epb(big, 2, 3'000, syn()),                   // 3 s
-        testing::pcapng_epb(big, 3, 4 * 1024 + 512, syn()),          // 4.5 s
-        testing::pcapng_epb(big, 4, 5'000'000'000'123ull, syn()),    // 5.000000000123 s
-        testing::pcapng_epb(big, 5, 1'000'000'000, syn()),           // 1 s + 100 s offset
+        testing::pcapng_epb(big, 0, 1'000'000, syn()),             // 1 s
+        testing::pcapng_epb(big, 1, 2'000'000'000, syn()),         // 2 s
+        testing::pcapng_epb(big, 2, 3'000, syn()),                 // 3 s
+        testing::pcapng_epb(big, 3, 4 * 1024 + 512, syn()),        // 4.5 s
+        testing::pcapng_epb(big, 4, 5'000'000'000'123ull, syn()),  // 5.000000000123 s
+        testing::pcapng_epb(big, 5, 1'000'000'000, syn()),         // 1 s + 100 s offset
     });
     const auto result = read_capture(as_span(file));
     ASSERT_TRUE(result.ok()) << result.error->what();
@@ -255,7 +254,8 @@ TEST(PcapReader, ASnapLengthCutPacketKeepsItsRealLength) {
   const auto full = testing::tcp_v4({.flags = 0x18, .payload = std::vector<std::uint8_t>(1000, 'x')});
   std::vector<std::uint8_t> cut(full.begin(), full.begin() + 54);
   const auto frame = testing::ethernet_frame(0x0800, cut);
-  const auto pcap = testing::pcap_file(false, false, 1, {{1, 0, frame, static_cast<std::uint32_t>(full.size() + 14)}}, 68);
+  const auto pcap =
+      testing::pcap_file(false, false, 1, {{1, 0, frame, static_cast<std::uint32_t>(full.size() + 14)}}, 68);
   const auto ng = concat({testing::pcapng_shb(false), testing::pcapng_idb(false, {.link_type = 1, .snaplen = 68}),
                           testing::pcapng_epb(false, 0, 0, frame, {}, static_cast<std::uint32_t>(full.size() + 14))});
   for (const auto& file : {pcap, ng}) {
@@ -271,8 +271,8 @@ TEST(PcapReader, ASnapLengthCutPacketKeepsItsRealLength) {
 }
 
 TEST(PcapReader, ASimplePacketIsCutToTheInterfacesSnapLength) {
-  const auto file = concat({testing::pcapng_shb(false), testing::pcapng_idb(false, {.snaplen = 30}),
-                            testing::pcapng_spb(false, syn())});
+  const auto file = concat(
+      {testing::pcapng_shb(false), testing::pcapng_idb(false, {.snaplen = 30}), testing::pcapng_spb(false, syn())});
   const auto result = read_capture(as_span(file));
   ASSERT_TRUE(result.ok());
   const auto all = packets(*result.trace);
@@ -359,8 +359,8 @@ TEST(PcapReader, WireStepCommentsBecomeVerdictsImpairmentsAndNarration) {
       testing::pcapng_idb(false, {.name = "server", .tsresol = 9}),
       testing::pcapng_epb(false, 0, 100, syn(), {"narration: handshake"}),
       testing::pcapng_epb(false, 1, 200, syn_ack(), {"dropped by the wire: loss 30 %, seed 7", "narration: handshake"}),
-      testing::pcapng_epb(false, 1, 300, syn_ack(), {"delayed by the wire: delay 200 ms", "held 1.2 s for a step",
-                                                     "narration: established"}),
+      testing::pcapng_epb(false, 1, 300, syn_ack(),
+                          {"delayed by the wire: delay 200 ms", "held 1.2 s for a step", "narration: established"}),
       testing::pcapng_epb(false, 0, 400, syn(), {"a Wireshark user's note"}),
   });
   const auto result = read_capture(as_span(file));
@@ -371,7 +371,8 @@ TEST(PcapReader, WireStepCommentsBecomeVerdictsImpairmentsAndNarration) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     const auto& e = t[i];
     std::string line = std::string(trace::to_string(e.kind));
-    if (e.kind == trace::EventKind::Packet) line += " " + std::string(trace::to_string(e.verdict)) + " " + lane(t, e.from) + ">" + lane(t, e.to);
+    if (e.kind == trace::EventKind::Packet)
+      line += " " + std::string(trace::to_string(e.verdict)) + " " + lane(t, e.from) + ">" + lane(t, e.to);
     if (e.kind != trace::EventKind::Packet) line += " " + std::string(e.payload.text());
     if (e.link != trace::kNoSeq) line += " link " + std::to_string(e.link);
     story.push_back(line);
@@ -418,7 +419,8 @@ std::vector<Damage> damages() {
   std::vector<Damage> out;
   out.push_back({"empty", {}, 0, "empty", 0});
   out.push_back({"three_bytes", {0xd4, 0xc3, 0xb2}, 0, "too short", 0});
-  out.push_back({"json", testing::text_bytes("{\"format\": 1}"), 0, "not a pcap or pcapng file (it starts with 7b 22 66 6f)", 0});
+  out.push_back(
+      {"json", testing::text_bytes("{\"format\": 1}"), 0, "not a pcap or pcapng file (it starts with 7b 22 66 6f)", 0});
   {
     auto f = testing::pcap_file(false, false, 101, {});
     f.resize(20);
@@ -429,7 +431,8 @@ std::vector<Damage> damages() {
     CaptureBytes huge(false);
     huge.u32(1).u32(0).u32(0x80000000u).u32(0x80000000u).raw({1, 2, 3});
     f.insert(f.end(), huge.bytes().begin(), huge.bytes().end());
-    out.push_back({"pcap_record_claims_2gb", f, 24 + 16 + syn().size(), "claims 2147483648 bytes (2.0 GiB) captured", 1});
+    out.push_back(
+        {"pcap_record_claims_2gb", f, 24 + 16 + syn().size(), "claims 2147483648 bytes (2.0 GiB) captured", 1});
   }
   {
     auto f = testing::pcap_file(false, false, 101, {{1, 0, syn(), 0}}, 65535);
@@ -452,7 +455,8 @@ std::vector<Damage> damages() {
     CaptureBytes huge(false);
     huge.u32(6).u32(0x80000000u).u32(0).u32(0);
     auto f = concat({good_ng, epb, huge.bytes()});
-    out.push_back({"pcapng_block_claims_2gb", f, good_ng.size() + epb.size(), "claims a length of 2147483648 bytes (2.0 GiB)", 1});
+    out.push_back({"pcapng_block_claims_2gb", f, good_ng.size() + epb.size(),
+                   "claims a length of 2147483648 bytes (2.0 GiB)", 1});
   }
   {
     CaptureBytes odd(false);
@@ -480,13 +484,13 @@ std::vector<Damage> damages() {
     auto f = concat({good_ng, epb, std::vector<std::uint8_t>{6, 0, 0}});
     out.push_back({"pcapng_block_header_cut", f, good_ng.size() + epb.size(), "block cut short", 1});
   }
-  out.push_back({"pcapng_unknown_interface",
-                 concat({good_ng, testing::pcapng_epb(false, 1, 1, syn())}), good_ng.size(),
+  out.push_back({"pcapng_unknown_interface", concat({good_ng, testing::pcapng_epb(false, 1, 1, syn())}), good_ng.size(),
                  "names interface 1, but its section describes 1", 0});
   {
     auto bad = epb;
     bad[8 + 12] = 0xFF;  // captured length low byte: more than the block holds
-    out.push_back({"pcapng_caplen_beyond_block", concat({good_ng, bad}), good_ng.size(), "but the block holds only", 0});
+    out.push_back(
+        {"pcapng_caplen_beyond_block", concat({good_ng, bad}), good_ng.size(), "but the block holds only", 0});
   }
   {
     CaptureBytes body(false);
@@ -552,9 +556,9 @@ void check_every_prefix(const std::vector<std::uint8_t>& file, const std::vector
 
 TEST(PcapReader, EveryTruncationOfAPcapIsReportedWithItsOffset) {
   for (const bool big : {false, true}) {
-    const auto file = testing::pcap_file(big, big, 1,
-                                         {{1, 0, testing::ethernet_frame(0x0800, syn()), 0},
-                                          {1, 1, testing::ethernet_frame(0x0800, syn_ack()), 0}});
+    const auto file = testing::pcap_file(
+        big, big, 1,
+        {{1, 0, testing::ethernet_frame(0x0800, syn()), 0}, {1, 1, testing::ethernet_frame(0x0800, syn_ack()), 0}});
     const std::size_t first = 24 + 16 + syn().size() + 14;
     check_every_prefix(file, {first, file.size()}, {24});
   }
@@ -573,8 +577,10 @@ TEST(PcapReader, EveryTruncationOfAPcapngIsReportedWithItsOffset) {
 }
 
 TEST(PcapReader, AFileOnDiskReadsLikeTheSameBytesInMemory) {
-  const auto bytes = concat({testing::pcapng_shb(false), testing::pcapng_idb(false, {}), testing::pcapng_epb(false, 0, 1, syn())});
-  const auto path = std::filesystem::temp_directory_path() / ("wirestep-reader-" + std::to_string(::getpid()) + ".pcapng");
+  const auto bytes =
+      concat({testing::pcapng_shb(false), testing::pcapng_idb(false, {}), testing::pcapng_epb(false, 0, 1, syn())});
+  const auto path =
+      std::filesystem::temp_directory_path() / ("wirestep-reader-" + std::to_string(::getpid()) + ".pcapng");
   {
     std::ofstream out(path, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));

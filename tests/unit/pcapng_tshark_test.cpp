@@ -1,4 +1,4 @@
-// WireStep's pcapng as tshark sees it (hand-built and real virtual-wire traces); tshark's and dumpcap's files read back.
+// pcapng files as tshark sees them (hand-built and real wire traces); tshark's and dumpcap's files read back.
 // Skipped with the reason when tshark is not installed (apt-get install tshark).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -33,8 +33,8 @@ using trace::Verdict;
 
 bool have_tshark() { return std::system("command -v tshark >/dev/null 2>&1") == 0; }
 
-#define SKIP_WITHOUT_TSHARK()                                                              \
-  do {                                                                                     \
+#define SKIP_WITHOUT_TSHARK()                                                               \
+  do {                                                                                      \
     if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (apt-get install tshark)"; \
   } while (0)
 
@@ -72,8 +72,8 @@ std::vector<std::vector<std::string>> rows(const std::string& text) {
 }
 
 struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("wirestep-tshark-" + std::to_string(::getpid()));
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("wirestep-tshark-" + std::to_string(::getpid()));
   TempDir() { std::filesystem::create_directories(path); }
   ~TempDir() { std::filesystem::remove_all(path); }
   std::string file(const char* name) const { return (path / name).string(); }
@@ -274,7 +274,8 @@ std::string dumpcap_exchange(const TempDir& dir, const char* interface, std::uin
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t length = sizeof address;
-  if (::bind(listener.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener.fd, 1) != 0 ||
+  if (::bind(listener.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener.fd, 1) != 0 ||
       ::getsockname(listener.fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
     *why = "cannot listen on 127.0.0.1";
     return "";
@@ -309,7 +310,7 @@ std::string dumpcap_exchange(const TempDir& dir, const char* interface, std::uin
     [[maybe_unused]] auto sent = ::send(client.fd, "hello", 5, 0);
     char buffer[16];
     [[maybe_unused]] auto got = ::recv(served.fd, buffer, sizeof buffer, 0);
-  }  // both ends close: FINs
+  }                                                                     // both ends close: FINs
   while (std::fgets(line, sizeof line, pipe) != nullptr) said += line;  // until dumpcap has 6 and stops
   if (::pclose(pipe) != 0) {
     *why = "dumpcap failed: " + said;
@@ -319,7 +320,8 @@ std::string dumpcap_exchange(const TempDir& dir, const char* interface, std::uin
 }
 
 TEST(PcapngTshark, ReadsWhatDumpcapCapturedOnLoopbackAndOnAny) {
-  if (std::system("command -v dumpcap >/dev/null 2>&1") != 0) GTEST_SKIP() << "dumpcap is not installed (apt-get install tshark)";
+  if (std::system("command -v dumpcap >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "dumpcap is not installed (apt-get install tshark)";
   if (::geteuid() != 0) GTEST_SKIP() << "capturing on lo needs root (or CAP_NET_RAW for dumpcap)";
   TempDir dir;
   // lo: Ethernet frames with zero addresses; any: Linux cooked headers. Both end with an

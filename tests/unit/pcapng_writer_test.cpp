@@ -275,8 +275,8 @@ TEST(PcapngWriter, RoundTripKeepsPacketsTimesLanesVerdictsReasonsAndNarration) {
 
 TEST(PcapngWriter, WithoutAnEpochTheLastEventIsStampedAboutNow) {
   Scenario s;
-  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   PcapngWriteSummary summary;
   write(s.b.trace, std::nullopt, &summary);
   const std::int64_t last = s.b.trace[s.b.trace.size() - 1].t_ns;
