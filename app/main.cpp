@@ -5,11 +5,13 @@
 #include <iostream>
 
 #include "catalog.h"
+#include "cli/dissect_command.h"
 #include "cli/doctor_command.h"
 #include "cli/exit_code.h"
 #include "cli/lessons_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
+#include "cli/view_command.h"
 #include "wire/wire_probe.h"
 
 #ifdef WIRESTEP_HAS_GUI
@@ -45,7 +47,7 @@ int main(int argc, char** argv) {
   app.add_flag("--autoplay", gui_options.autoplay, "Start the lesson playing at once");
   app.add_option("--frames", gui_options.frames, "Quit after this many frames (with --screenshot)");
   app.add_option("--screenshot", gui_options.screenshot, "Save a PNG of the window, then quit");
-  app.add_option("--open", gui_options.open_trace, "Open a saved trace (.json)");
+  app.add_option("--open", gui_options.open_trace, "Open a saved trace (.json) or capture (.pcap, .pcapng)");
   app.add_flag("--presenter", gui_options.presenter, "Start in presenter mode (large, high contrast)");
   app.add_option("--select", gui_options.select, "Select event number N once it is recorded (for slides)");
   app.add_option("--tab", gui_options.tab, "Details tab to show first")
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
   run->add_option("--trace", run_options.trace_path, "Save the whole trace as JSON to this file");
+  run->add_option("--pcap", run_options.pcap_path, "Save the packets as pcapng (for Wireshark) to this file");
   run->add_option("--tier", run_options.tier,
                   "Capture: auto (the virtual wire when this machine allows it), wire, sockets")
       ->check(CLI::IsMember({"auto", "wire", "sockets"}))
@@ -86,6 +89,10 @@ int main(int argc, char** argv) {
 
   cli::ServeCommandOptions serve_options;
   auto* serve = cli::add_serve_command(app, serve_options);
+  cli::DissectCommandOptions dissect_options;
+  auto* dissect = cli::add_dissect_command(app, dissect_options);
+  cli::ViewCommandOptions view_options;
+  auto* view = cli::add_view_command(app, view_options);
 
   try {
     app.parse(argc, argv);
@@ -105,6 +112,16 @@ int main(int argc, char** argv) {
   if (run->parsed()) return cli::run_command(catalog, run_options);
   if (serve->parsed()) return cli::serve_command(serve_options);
   if (doctor->parsed()) return cli::doctor_command(wire::probe_once());
+  if (dissect->parsed()) return cli::dissect_command(dissect_options);
+  if (view->parsed()) {
+    if (const int code = cli::check_view_file(view_options); code != cli::kExitOk) return code;
+#ifdef WIRESTEP_HAS_GUI
+    gui_options.open_trace = view_options.file;
+#else
+    std::cerr << "wirestep: this build has no app window; try `wirestep dissect " << view_options.file << "`\n";
+    return cli::kExitFailure;
+#endif
+  }
 
 #ifdef WIRESTEP_HAS_GUI
   if (!has_display()) {

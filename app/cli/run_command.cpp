@@ -8,6 +8,7 @@
 #include <csignal>
 #include <thread>
 
+#include "capture/pcapng_writer.h"
 #include "cli/event_line.h"
 #include "cli/exit_code.h"
 #include "lesson/lesson_run.h"
@@ -56,12 +57,15 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
     for (const auto& entry : catalog.lessons()) err << "  " << entry->info().id << "\n";
     return kExitUsage;
   }
-  if (!options.trace_path.empty()) {
-    // Fail before running, not after: a teacher recording a run should not lose it at the end.
-    const auto parent = std::filesystem::absolute(options.trace_path).parent_path();
+  // Fail before running, not after: a teacher recording a run should not lose it at the end.
+  const std::pair<const std::string&, const char*> outputs[] = {{options.trace_path, "the trace"},
+                                                                {options.pcap_path, "the packets"}};
+  for (const auto& [path, what] : outputs) {
+    if (path.empty()) continue;
+    const auto parent = std::filesystem::absolute(path).parent_path();
     if (!std::filesystem::is_directory(parent)) {
-      err << "wirestep: cannot save the trace to " << options.trace_path << ": folder "
-          << parent.string() << " does not exist\n";
+      err << "wirestep: cannot save " << what << " to " << path << ": folder " << parent.string()
+          << " does not exist\n";
       return kExitUsage;
     }
   }
@@ -185,6 +189,18 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
       out << "trace saved to " << options.trace_path << "\n";
     } catch (const std::exception& e) {
       err << "wirestep: could not save the trace: " << e.what() << "\n";
+      code = kExitFailure;
+    }
+  }
+  if (!options.pcap_path.empty()) {
+    try {
+      const auto saved = capture::save_pcapng_file(trace, options.pcap_path);
+      out << "packets saved to " << options.pcap_path << " (" << saved.packets << " packets)\n";
+      if (saved.packets == 0 && !run_options.virtual_wire) {
+        out << "note: packets are recorded on the virtual wire only; this run recorded socket calls\n";
+      }
+    } catch (const std::exception& e) {
+      err << "wirestep: could not save the packets: " << e.what() << "\n";
       code = kExitFailure;
     }
   }

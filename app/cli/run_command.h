@@ -14,6 +14,7 @@ struct RunCommandOptions {
   bool step = false;     // wait for Enter before each socket call
   double speed = 1.0;    // pacing; 0 runs as fast as the machine can
   std::string trace_path;  // save the whole trace as JSON here when done
+  std::string pcap_path;   // save the packets as pcapng here when done
   int clients = 20;
   // "auto": the virtual wire when this machine allows it; "wire": insist on it; "sockets".
   std::string tier = "auto";

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "capture/pcapng_writer.h"
 #include "gui/background_jobs.h"
 #include "lesson/assets.h"
 #include "trace/trace_json.h"
@@ -208,12 +209,13 @@ void AppState::open_trace_async(const std::filesystem::path& path) {
     add_error("Still opening the previous file.");
     return;
   }
-  auto promise = std::make_shared<std::promise<std::shared_ptr<trace::Trace>>>();
+  auto promise = std::make_shared<std::promise<capture::LoadedTrace>>();
   pending_load_ = promise->get_future();
   pending_load_path_ = path;
+  // load_trace_file_any reports bad files in its result; anything else still reaches the GUI.
   jobs_.post([promise, path] {
     try {
-      promise->set_value(std::shared_ptr<trace::Trace>(trace::load_trace_file(path)));
+      promise->set_value(capture::load_trace_file_any(path));
     } catch (...) {
       promise->set_exception(std::current_exception());
     }
@@ -239,6 +241,30 @@ void AppState::save_trace_async(const std::filesystem::path& path) {
       outbox->notices.push_back(fmt::format("Saved {} events to {}", events, path.string()));
     } else {
       outbox->errors.push_back(fmt::format("Could not save the trace to {}: {}", path.string(), error));
+    }
+    ++outbox->finished;
+  });
+}
+
+void AppState::save_pcapng_async(const std::filesystem::path& path) {
+  if (trace_ == nullptr) {
+    add_error("Nothing to save yet: open a lesson or a trace first.");
+    return;
+  }
+  ++saving_;
+  jobs_.post([trace = trace_, path, outbox = outbox_] {
+    std::string error;
+    capture::PcapngWriteSummary saved;
+    try {
+      saved = capture::save_pcapng_file(*trace, path);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::lock_guard lock(outbox->mutex);
+    if (error.empty()) {
+      outbox->notices.push_back(fmt::format("Saved {} packets to {}", saved.packets, path.string()));
+    } else {
+      outbox->errors.push_back(fmt::format("Could not save the packets to {}: {}", path.string(), error));
     }
     ++outbox->finished;
   });
@@ -278,13 +304,21 @@ bool AppState::update() {
   if (ready(pending_load_)) {
     changed = true;
     try {
-      auto loaded = pending_load_.get();
-      retire_run();
-      lesson_id_.clear();
-      narration_.clear();
-      trace_path_ = pending_load_path_;
-      show_trace(std::move(loaded));
-      notice_ = fmt::format("Opened {} ({} events)", trace_path_.string(), trace_->size());
+      capture::LoadedTrace loaded = pending_load_.get();
+      const bool opened = loaded.trace != nullptr;
+      if (opened) {
+        retire_run();
+        lesson_id_.clear();
+        narration_.clear();
+        trace_path_ = pending_load_path_;
+        show_trace(std::move(loaded.trace));
+        notice_ = fmt::format("Opened {} ({} events; {})", trace_path_.string(), trace_->size(), loaded.summary);
+      }
+      if (!loaded.error.empty()) {
+        const std::string path = pending_load_path_.string();
+        add_error(opened ? fmt::format("{} is damaged; showing what was read before it: {}", path, loaded.error)
+                         : fmt::format("Could not open {}: {}", path, loaded.error));
+      }
     } catch (const std::exception& e) {
       add_error(fmt::format("Could not open {}: {}", pending_load_path_.string(), e.what()));
     }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "capture/trace_file.h"
 #include "lesson/catalog.h"
 #include "lesson/lesson_run.h"
 #include "net/actor.h"
@@ -86,8 +87,12 @@ class AppState {
   std::string_view active_anchor() const { return active_anchor_; }
 
   // ---- files (done on the background thread) ----
+  // A WireStep trace (.json) or a capture (.pcap, .pcapng), told apart by content or extension.
+  // A damaged capture still opens with the packets before the damage, and the error is shown.
   void open_trace_async(const std::filesystem::path& path);
   void save_trace_async(const std::filesystem::path& path);
+  // The trace's packets as pcapng, for Wireshark.
+  void save_pcapng_async(const std::filesystem::path& path);
   bool file_busy() const { return pending_load_.valid() || saving_ > 0; }
   // Progress is written in the background too.
   void save_progress_async();
@@ -135,7 +140,7 @@ class AppState {
   std::future<std::string> pending_narration_;
   std::string active_anchor_;
 
-  std::future<std::shared_ptr<trace::Trace>> pending_load_;
+  std::future<capture::LoadedTrace> pending_load_;
   std::filesystem::path pending_load_path_;
   // What background saves report back; drained by update() on the GUI thread.
   struct Outbox {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -280,6 +281,13 @@ void MainWindow::menu_bar() {
       file_action_ = FileAction::Save;
       open_file_popup_ = true;
     }
+    if (ImGui::MenuItem("Save packets as pcapng...", nullptr, false, state_.trace() != nullptr)) {
+      file_action_ = FileAction::SavePcapng;
+      open_file_popup_ = true;
+      // The last path typed is offered again; packets saved under a .json name would mislead.
+      std::filesystem::path offered(file_path_);
+      if (offered.extension() == ".json") file_path_ = offered.replace_extension(".pcapng").string();
+    }
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
@@ -364,7 +372,10 @@ void MainWindow::shortcuts() {
 }
 
 void MainWindow::file_modal() {
-  const char* title = file_action_ == FileAction::Save ? "Save trace" : "Open trace";
+  const bool saving = file_action_ == FileAction::Save || file_action_ == FileAction::SavePcapng;
+  const char* title = file_action_ == FileAction::Save         ? "Save trace"
+                      : file_action_ == FileAction::SavePcapng ? "Save packets"
+                                                               : "Open trace";
   if (open_file_popup_) {
     ImGui::OpenPopup(title);
     open_file_popup_ = false;
@@ -372,7 +383,9 @@ void MainWindow::file_modal() {
   }
   ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 36, 0), ImGuiCond_Appearing);
   if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  ImGui::TextUnformatted(file_action_ == FileAction::Save ? "Save the whole trace as JSON to:" : "Open a WireStep trace (.json):");
+  ImGui::TextUnformatted(file_action_ == FileAction::Save         ? "Save the whole trace as JSON to:"
+                         : file_action_ == FileAction::SavePcapng ? "Save the packets as pcapng (opens in Wireshark) to:"
+                                                                  : "Open a trace (.json) or a capture (.pcap, .pcapng):");
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 34);
   const bool entered = ImGui::InputText("##path", &file_path_, ImGuiInputTextFlags_EnterReturnsTrue) || modal_enter_;
@@ -382,13 +395,15 @@ void MainWindow::file_modal() {
     file_input_announced_ = true;
   }
   ImGui::TextDisabled("~ means your home folder. Errors show above the timeline.");
-  const bool ok = ImGui::Button(file_action_ == FileAction::Save ? "Save" : "Open") || entered;
+  const bool ok = ImGui::Button(saving ? "Save" : "Open") || entered;
   ImGui::SameLine();
   const bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || modal_escape_;
   if (ok && !file_path_.empty()) {
     const std::string path = expand_home(file_path_);
     if (file_action_ == FileAction::Save) {
       state_.save_trace_async(path);
+    } else if (file_action_ == FileAction::SavePcapng) {
+      state_.save_pcapng_async(path);
     } else {
       state_.open_trace_async(path);
     }

@@ -73,7 +73,7 @@ class MainWindow {
   bool show_help_ = false;
   std::string requested_tab_;
 
-  enum class FileAction { None, Open, Save };
+  enum class FileAction { None, Open, Save, SavePcapng };
   FileAction file_action_ = FileAction::None;
   bool open_file_popup_ = false;
   bool file_input_announced_ = false;

@@ -75,8 +75,8 @@ struct TcpSpec {
   std::uint8_t flags = 0;
   std::uint16_t window = 64240;
   std::uint16_t urgent = 0;
-  std::vector<std::uint8_t> options;  // must be a multiple of 4 bytes
-  std::vector<std::uint8_t> payload;
+  std::vector<std::uint8_t> options{};  // must be a multiple of 4 bytes
+  std::vector<std::uint8_t> payload{};
 };
 
 struct Ipv4Spec {
@@ -85,7 +85,7 @@ struct Ipv4Spec {
   std::uint16_t id = 0x1c46;
   std::uint16_t flags_fragment = 0x4000;  // DF
   std::uint8_t ttl = 64;
-  std::vector<std::uint8_t> options;  // must be a multiple of 4 bytes
+  std::vector<std::uint8_t> options{};  // must be a multiple of 4 bytes
 };
 
 struct Ipv6Spec {
