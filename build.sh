@@ -8,9 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# libmd4c-html0: Debian 12's md4c CMake config checks that the HTML library exists, although
+# WireStep only uses the parser; without it find_package(md4c) stops the configure.
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libimgui-dev libglfw3-dev libgl-dev libstb-dev libmd4c-dev fonts-dejavu-core
+  libimgui-dev libglfw3-dev libgl-dev libstb-dev libmd4c-dev libmd4c-html0 fonts-dejavu-core
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libpcap-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth
