@@ -21,7 +21,8 @@ SKIP = 77
 NOBODY = 65534
 LISTENING = re.compile(r"^listening on http://127\.0\.0\.1:(\d+)/ \(mode (\w+)\)$")
 CAPTURING = re.compile(r"^capturing packets on lo: tcp port (\d+) or udp port (\d+)$")
-PACKET = re.compile(r"^\s*\d+\.\d+\s+wire\s+packet (\S+) -> (\S+)\s+(\d+) B\s+delivered$")
+# A packet line: "  0.138  wire  packet client -> server  TCP a:p → b:q [SYN] seq=… len=0 …".
+PACKET = re.compile(r"^\s*\d+\.\d+\s+wire\s+packet (\S+) -> (\S+)\s+TCP \S+ → \S+ \[([A-Z, ]+)\].* len=(\d+)")
 
 
 class Failure(Exception):
@@ -157,11 +158,14 @@ def test_live(wirestep, mode):
     directions = [(m.group(1), m.group(2)) for m in packets]
     check(directions[0] == ("client", "server"), f"the first packet (SYN) is {directions[0]}")
     check(directions[1] == ("server", "client"), f"the second packet (SYN-ACK) is {directions[1]}")
+    flags = [m.group(3) for m in packets]
+    check(flags[:3] == ["SYN", "SYN, ACK", "ACK"], f"the handshake's flags are {flags[:3]}")
+    check(any("FIN" in f for f in flags), f"no FIN among {flags}")
     check(set(directions) == {("client", "server"), ("server", "client")}, str(set(directions)))
-    # The request's bytes are in a packet as large as the request plus headers.
+    # One client packet carries exactly the request's bytes as its TCP payload.
     request_length = len(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    sizes = [int(m.group(3)) for m in packets if m.group(1) == "client"]
-    check(max(sizes) >= request_length + 40, f"no client packet carries the request: {sizes}")
+    sizes = [int(m.group(4)) for m in packets if m.group(1) == "client"]
+    check(request_length in sizes, f"no client packet carries the {request_length}-byte request: {sizes}")
     calls = [l for l in server.lines if "accept(fd" in l or "recv(fd" in l or "send(fd" in l]
     check(calls, "socket calls are still printed")
     return 0
