@@ -249,6 +249,7 @@ void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::i
   event.flow = flow_for(event);
   packet.held_seq = trace_.append(event, bytes);
   held_.push_back(std::move(packet));
+  held_reported_ = true;
   std::lock_guard lock(mutex_);
   stats_.held = held_.size();
   if (stepper_ != nullptr) stepper_->set_held_frames(held_.size());
@@ -256,6 +257,8 @@ void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::i
 
 void VirtualWire::release_held() {
   pace_retry_ns_ = -1;
+  // Nothing held is the bulk-transfer case: skip the locks below, which every wake-up would pay.
+  if (held_.empty() && !held_reported_) return;
   while (!held_.empty()) {
     const lesson::FrameTurn turn = stepper_ != nullptr ? stepper_->take_frame_turn() : lesson::FrameTurn{true, {}};
     if (!turn.go) {
@@ -266,6 +269,7 @@ void VirtualWire::release_held() {
     held_.pop_front();
     release(std::move(packet), steady_ns());
   }
+  held_reported_ = !held_.empty();
   std::lock_guard lock(mutex_);
   stats_.held = held_.size();
   if (stepper_ != nullptr) stepper_->set_held_frames(held_.size());
@@ -376,6 +380,10 @@ void VirtualWire::arm_timer() {
   std::int64_t due = -1;
   if (!scheduled_.empty()) due = scheduled_.front().due_ns;
   if (pace_retry_ns_ >= 0 && (due < 0 || pace_retry_ns_ < due)) due = pace_retry_ns_;
+  // One timerfd_settime per wake-up would be a third of a packet's syscalls in a bulk
+  // transfer, where nothing is scheduled: only tell the kernel when the deadline changes.
+  if (due == armed_ns_) return;
+  armed_ns_ = due;
   itimerspec spec{};
   if (due >= 0) {
     due = std::max<std::int64_t>(due, 1);

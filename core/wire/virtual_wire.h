@@ -116,6 +116,8 @@ class VirtualWire {
   std::deque<Held> held_;
   std::vector<Scheduled> scheduled_;  // a min-heap on due time
   std::int64_t pace_retry_ns_ = -1;   // when a paced frame may go, or -1
+  std::int64_t armed_ns_ = -1;        // the timerfd's deadline now, or -1 when disarmed
+  bool held_reported_ = false;        // the stepper and stats were last told of held packets
   std::uint64_t next_order_ = 0;
   // Both addresses with family and port, as the key of the wire thread's flow cache.
   using FlowKey = std::array<std::uint8_t, 38>;
