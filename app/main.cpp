@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
                  "On exit, write what the session ended with as JSON (for tests that drive the window)");
   app.add_flag("--step-packets", gui_options.step_packets,
                "Step one packet at a time on the virtual wire instead of one socket call");
+  app.add_option("--max-events", gui_options.max_events,
+                 "Keep at most N events of a run; the rest are counted, not kept (default 8,000,000)")
+      ->check(CLI::PositiveNumber);
 #endif
 
   auto* lessons = app.add_subcommand("lessons", "List the lessons: id, title, summary, needs");

@@ -72,6 +72,7 @@ bool AppState::open_lesson(std::string_view id, bool play) {
   options.speed = speed_;
   options.virtual_wire = wire_status().available;
   options.granularity = options.virtual_wire ? granularity_ : lesson::Granularity::Calls;
+  options.limits = trace_limits_;
   try {
     run_ = std::make_unique<lesson::LessonRun>(*found, options);
   } catch (const std::exception& e) {
@@ -347,6 +348,7 @@ bool AppState::update() {
         progress_.mark_completed(lesson_id_);
         save_progress_async();
         notice_ = "Lesson finished: step back or drag on the time axis to replay it.";
+        view::app_log().info("lesson {} finished", lesson_id_);
       } else if (state == lesson::RunState::Failed) {
         add_error("The lesson failed: " + run_->error());
       }

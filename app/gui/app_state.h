@@ -68,6 +68,8 @@ class AppState {
   // machine allows (see wire_status()).
   lesson::Granularity granularity() const { return granularity_; }
   void set_granularity(lesson::Granularity granularity);
+  // Memory caps of the traces of runs started from now on (past them events are counted, not kept).
+  void set_trace_limits(const trace::TraceLimits& limits) { trace_limits_ = limits; }
   bool wire_active() const { return run_ != nullptr && run_->wire() != nullptr; }
   // Why the virtual wire is or is not available here, and how to enable it.
   const wire::TierStatus& wire_status() const;
@@ -130,6 +132,7 @@ class AppState {
 
   double speed_ = kDefaultSpeed;
   lesson::Granularity granularity_ = lesson::Granularity::Calls;
+  trace::TraceLimits trace_limits_;
   std::optional<std::size_t> cursor_;  // replay: events shown; nullopt = all
   bool replay_playing_ = false;
   std::chrono::steady_clock::time_point replay_next_{};

@@ -59,6 +59,7 @@ bool write_session_report(const std::string& path, AppState& state) {
   report["live"] = state.live();
   report["selected"] = state.selection.event ? static_cast<long long>(*state.selection.event) : -1LL;
   report["errors"] = state.errors();
+  report["dropped_events"] = state.trace() != nullptr ? state.trace()->dropped_events() : 0;
   if (lesson::LessonRun* run = state.run()) {
     auto& stepper = run->stepper();
     report["lesson"] = run->info().id;
@@ -212,6 +213,11 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
   if (options.log) main_window.set_log_open(true);
   if (!options.open_trace.empty()) state.open_trace_async(options.open_trace);
   if (options.step_packets) state.set_granularity(lesson::Granularity::Frames);
+  if (options.max_events > 0) {
+    trace::TraceLimits limits;
+    limits.max_events = options.max_events;
+    state.set_trace_limits(limits);
+  }
   if (!options.lesson.empty()) state.open_lesson(options.lesson, options.autoplay);
   view::app_log().info("GUI started (content scale {:.2f}, state in {})", scale, state_dir.string());
 

@@ -22,6 +22,9 @@ struct GuiOptions {
   // exit, and print "ready" once the first frame is on screen: how the input tests, which
   // drive the real window with synthetic keys, see what the keys did.
   std::string report;
+  // Keep at most this many events per run (0: the trace's own default cap), to see how the
+  // app behaves when a trace is full without recording millions of events first.
+  std::size_t max_events = 0;
 };
 
 // Returns the process exit code (0 ok, 1 failure such as no OpenGL context).

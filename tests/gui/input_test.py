@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Drives the real WireStep window with synthetic key presses (xdotool) under Xvfb and checks
 what they did through the app's --report: one Right press is one step, Space plays, Ctrl+O
-opens a trace file typed into the dialog, Left steps back through it, Ctrl+Q quits.
+opens a trace file typed into the dialog, Left steps back through it, Ctrl+Q quits; a trace
+capped with --max-events keeps exactly that many and counts the rest.
 
-Usage: input_test.py --wirestep PATH --work DIR {stepping,play,open-and-step-back}
+Usage: input_test.py --wirestep PATH --work DIR {stepping,play,open-and-step-back,trace-full}
 Run inside a display (xvfb-run). Exit codes: 0 pass, 1 fail, 77 skipped.
 """
 import argparse
@@ -150,11 +151,24 @@ def test_open_and_step_back(wirestep, work):
     check(not report["errors"], report)
 
 
+def test_trace_full(wirestep, work):
+    # A trace capped at 15 events: the rest of the lesson is counted, not kept, and says so.
+    app = App(wirestep, work, "--lesson", "http-is-text", "--autoplay", "--max-events", "15")
+    try:
+        app.wait_for_line("lesson http-is-text finished", part=True)
+        report = app.quit()
+    finally:
+        app.kill()
+    check(report["events"] == 15, f"the cap keeps exactly 15 events: {report}")
+    check(report["dropped_events"] > 0, f"what did not fit is counted: {report}")
+    check(not report["errors"], report)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--wirestep", required=True)
     parser.add_argument("--work", required=True)
-    parser.add_argument("test", choices=["stepping", "play", "open-and-step-back"])
+    parser.add_argument("test", choices=["stepping", "play", "open-and-step-back", "trace-full"])
     args = parser.parse_args()
     if shutil.which("xdotool") is None:
         print("SKIP: xdotool is not installed (apt-get install xdotool)")
@@ -165,7 +179,8 @@ def main():
     work = os.path.join(args.work, args.test)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    tests = {"stepping": test_stepping, "play": test_play, "open-and-step-back": test_open_and_step_back}
+    tests = {"stepping": test_stepping, "play": test_play, "open-and-step-back": test_open_and_step_back,
+             "trace-full": test_trace_full}
     try:
         tests[args.test](args.wirestep, work)
     except Failure as failure:
