@@ -1,4 +1,4 @@
-// Trace store: chunked events, a byte arena and interned lanes behind one producer mutex.
+// Trace store: chunked events and interned lanes behind one producer lock; payload bytes in striped arenas.
 #include "trace/trace.h"
 
 #include <algorithm>
@@ -62,29 +62,44 @@ FlowId Trace::flow_of(const Address& a, const Address& b) {
   return it->second;
 }
 
+// The payload is copied before the append lock is taken (see store_payload), so a sender and
+// a receiver recording 64 KiB each never wait for each other's copies.
 std::uint64_t Trace::append(Event event, std::span<const std::byte> payload) {
+  if (full()) return kNoSeq;
+  const Bytes stored = store_payload(payload);
   std::lock_guard lock(append_lock_);
   // The clock is read under the lock so that seq order and time order always agree.
   event.t_ns = std::max(now_ns(), last_t_ns_);
-  return append_locked(event, payload, payload.size());
+  return append_locked(event, stored, payload.size());
 }
 
 std::uint64_t Trace::append_at(std::int64_t t_ns, Event event, std::span<const std::byte> payload) {
+  if (full()) return kNoSeq;
+  const Bytes stored = store_payload(payload);
   std::lock_guard lock(append_lock_);
   event.t_ns = std::max(t_ns, last_t_ns_);
-  return append_locked(event, payload, payload.size());
+  return append_locked(event, stored, payload.size());
 }
 
 std::uint64_t Trace::append_recorded(Event event, std::span<const std::byte> payload) {
+  if (full()) return kNoSeq;
+  const Bytes stored = store_payload(payload);
   std::lock_guard lock(append_lock_);
   event.t_ns = std::max(event.t_ns, last_t_ns_);
   if (event.flow >= next_flow_) next_flow_ = event.flow + 1;
   // A file may say the payload was longer than the bytes it kept: keep saying so.
-  return append_locked(event, payload, std::max<std::size_t>(event.payload_size, payload.size()));
+  return append_locked(event, stored, std::max<std::size_t>(event.payload_size, payload.size()));
 }
 
-std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payload,
-                                   std::size_t real_size) {
+bool Trace::full() {
+  // Checked before the payload is copied so a full trace costs no memory; an append racing
+  // past it is caught again under the lock (its bytes then stay unused in the arena).
+  if (published_.load(std::memory_order_relaxed) < limits_.max_events) return false;
+  dropped_events_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+std::uint64_t Trace::append_locked(Event& event, Bytes stored, std::size_t real_size) {
   const std::size_t index = published_.load(std::memory_order_relaxed);
   if (index >= limits_.max_events) {
     dropped_events_.fetch_add(1, std::memory_order_relaxed);
@@ -97,7 +112,7 @@ std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payl
   }
   event.seq = index;
   event.payload_size = static_cast<std::uint32_t>(real_size);
-  event.payload = store_payload(payload);
+  event.payload = stored;
   last_t_ns_ = event.t_ns;
   std::memcpy(static_cast<void*>(&chunks_[chunk][index % kChunkEvents]), &event, sizeof(Event));
   published_.store(index + 1, std::memory_order_release);
@@ -113,16 +128,24 @@ std::uint64_t Trace::append_locked(Event& event, std::span<const std::byte> payl
 Bytes Trace::store_payload(std::span<const std::byte> payload) {
   if (payload.empty()) return {};
   if (!limits_.keep_payload) return {};
-  const std::size_t used = arena_used_.load(std::memory_order_relaxed);
-  const std::size_t room = limits_.max_payload_bytes > used ? limits_.max_payload_bytes - used : 0;
-  const std::size_t keep = std::min(room, payload.size());
+  // Reserve room under the cap first: producers copy in parallel, so the count is the claim.
+  std::size_t used = arena_used_.load(std::memory_order_relaxed);
+  std::size_t keep = 0;
+  do {
+    const std::size_t room = limits_.max_payload_bytes > used ? limits_.max_payload_bytes - used : 0;
+    keep = std::min(room, payload.size());
+  } while (!arena_used_.compare_exchange_weak(used, used + keep, std::memory_order_relaxed));
   if (keep < payload.size()) {
     dropped_payload_bytes_.fetch_add(payload.size() - keep, std::memory_order_relaxed);
   }
   if (keep == 0) return {};
-  std::byte* stored = arena_.store(payload.first(keep));
-  arena_used_.store(arena_.used(), std::memory_order_relaxed);
-  return Bytes{stored, static_cast<std::uint32_t>(keep)};
+  // Each producer thread copies into its own stripe of the arena (threads are dealt stripes
+  // in turn), so copies on different threads run in parallel.
+  static std::atomic<unsigned> next_stripe{0};
+  thread_local const unsigned my_stripe = next_stripe.fetch_add(1, std::memory_order_relaxed) % kPayloadStripes;
+  PayloadStripe& stripe = stripes_[my_stripe];
+  std::lock_guard lock(stripe.lock);
+  return Bytes{stripe.arena.store(payload.first(keep)), static_cast<std::uint32_t>(keep)};
 }
 
 std::size_t Trace::lower_bound_time(std::int64_t t_ns) const {

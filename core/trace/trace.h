@@ -84,7 +84,17 @@ class Trace {
   std::int64_t now_ns() const;
 
  private:
-  std::uint64_t append_locked(Event& event, std::span<const std::byte> payload, std::size_t real_size);
+  static constexpr std::size_t kPayloadStripes = 4;
+  // One part of the payload arena with its own lock; see store_payload.
+  struct alignas(64) PayloadStripe {
+    SpinLock lock;
+    ByteArena arena;
+  };
+
+  // True (and the event counted as dropped) when the event cap is reached.
+  bool full();
+  std::uint64_t append_locked(Event& event, Bytes stored, std::size_t real_size);
+  // Copies the bytes (as many as the payload cap allows) into the calling thread's stripe.
   Bytes store_payload(std::span<const std::byte> payload);
 
   const TraceLimits limits_;
@@ -99,8 +109,8 @@ class Trace {
   FlowId next_flow_ = 1;
   std::map<std::pair<std::string, std::string>, FlowId> flows_;
 
-  ByteArena arena_;
-  std::atomic<std::size_t> arena_used_{0};  // mirrors arena_.used() for lock-free readers
+  std::array<PayloadStripe, kPayloadStripes> stripes_;
+  std::atomic<std::size_t> arena_used_{0};  // payload bytes kept (claimed) in all stripes
 
   std::unique_ptr<std::array<std::string, kMaxLanes>> lane_names_;
   std::atomic<std::size_t> lane_count_{0};
