@@ -257,6 +257,11 @@ void TracedSocket::refresh_flow(const Endpoint& peer) {
   flow_ = actor_.trace->flow_of(local, peer.to_address());
 }
 
+bool TracedSocket::set_congestion_control(std::string_view name) {
+  const std::string text(name);
+  return ::setsockopt(fd_.get(), IPPROTO_TCP, TCP_CONGESTION, text.data(), static_cast<socklen_t>(text.size())) == 0;
+}
+
 void TracedSocket::set_reuse_address(bool on) {
   const int value = on ? 1 : 0;
   if (::setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEADDR, &value, sizeof value) != 0) {

@@ -71,6 +71,10 @@ class TracedSocket {
   // and whenever a TcpMetricsSampler holding the returned recorder asks. Off by default: only
   // lessons about TCP under load want them. Call once connected (or accepted).
   std::shared_ptr<TcpMetricsRecorder> record_metrics();
+  // TCP_CONGESTION: the congestion control algorithm ("cubic", "reno", "bbr") of this socket, in
+  // place of the system's default. False when the kernel refuses (not loaded or not allowed).
+  // Not a recorded call.
+  bool set_congestion_control(std::string_view name);
   // Replaces the gate every later call waits at; null lets every call through. For a bulk loop
   // whose hundreds of calls would teach nothing one at a time: TCP's timers never wait for a
   // step, so a stepped transfer would be a different experiment.
