@@ -8,6 +8,7 @@
 #include "http_is_text.h"
 #include "tcp_handshake.h"
 #include "tcp_under_loss.h"
+#include "tcp_vs_udp_side_by_side.h"
 #include "tcp_vs_udp_hello.h"
 
 namespace wirestep::lessons {
@@ -22,6 +23,7 @@ lesson::Catalog make_catalog() {
   catalog.add(std::make_unique<HttpFrameByFrame>());
   catalog.add(std::make_unique<BlockingVsEventLoop>());
   catalog.add(std::make_unique<TcpUnderLoss>());
+  catalog.add(std::make_unique<TcpVsUdpSideBySide>());
   return catalog;
 }
 
