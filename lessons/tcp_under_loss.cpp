@@ -83,6 +83,7 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
   trace::Trace& trace = context.trace();
   lesson::Handoff<Endpoint> address;
   lesson::Counter finished;
+  lesson::Counter reading;  // the server has accepted and reads: the client may start
   std::atomic<std::int64_t> started_ns{0};
   std::atomic<std::int64_t> ended_ns{0};
   lesson::ActorGroup actors(context);
@@ -98,6 +99,7 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
     connection.set_timeout(kStallTimeout);
     // Hundreds of recv() calls: they run at the machine's pace, not one per step.
     connection.set_gate(nullptr);
+    reading.add();
     std::vector<char> buffer(64 * 1024);
     StreamHash hash;
     std::uint64_t received = 0;
@@ -145,9 +147,11 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
     // The kernel's figures for this connection, after each send() and every 2 ms while one
     // blocks: a timeout happens while the sender waits inside send().
     net::TcpMetricsSampler sampler(socket.record_metrics());
-    context.cue("transfer");
     socket.set_timeout(kStallTimeout);
     socket.set_gate(nullptr);
+    // Not before the server reads: bytes waiting for a stepped accept() would measure the step.
+    reading.wait_for(1, context.cancel_signal());
+    context.cue("transfer");
     started_ns = trace.now_ns();
     std::vector<char> chunk(kSendChunk);
     for (std::uint64_t at = 0; at < kTransferBytes; at += chunk.size()) {

@@ -146,13 +146,14 @@ void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
   trace::Trace& trace = context.trace();
   lesson::Handoff<Endpoint> tcp_address;
   lesson::Handoff<Endpoint> udp_address;
-  // Both senders ready (the TCP one connected): the two streams start together, a moment later.
+  // Both receivers reading and both senders ready (the TCP one connected): the two streams
+  // start together, a moment later. Before that, the stepper paces the set-up calls one by one.
   lesson::Counter ready;
   std::once_flag start_once;
   std::int64_t started_ns = 0;
   const auto start_together = [&] {
     ready.add();
-    ready.wait_for(2, context.cancel_signal());
+    ready.wait_for(4, context.cancel_signal());
     std::call_once(start_once, [&] { started_ns = trace.now_ns() + 5'000'000; });
     return started_ns;
   };
@@ -171,6 +172,7 @@ void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
     if (!connection) throw std::runtime_error("accept() failed: no connection came");
     connection.set_timeout(kStallTimeout);
     connection.set_gate(nullptr);
+    ready.add();
     std::string stream;
     for (;;) {
       const std::string got = connection.recv(65536);
@@ -194,15 +196,18 @@ void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
   actors.spawn("server#udp", [&](const net::Actor& me) {
     TracedSocket socket = TracedSocket::open(me, Protocol::Udp);
     socket.bind(context.address("server", 9000));
-    // The stream never says "that was all" (that datagram could be lost too): the receiver stops
-    // once the sender is done and nothing more has come for a while — many round trips.
-    socket.set_timeout(std::chrono::milliseconds(200));
     udp_address.put(socket.local_endpoint());
+    socket.set_timeout(kStallTimeout);
     socket.set_gate(nullptr);
-    for (;;) {
+    ready.add();
+    for (bool first = true;; first = false) {
       const auto datagram = socket.recv_from(2048);
+      // The stream never says "that was all" (that datagram could be lost too): the receiver
+      // stops once the sender is done and nothing more has come for 200 ms, many round trips.
+      if (first) socket.set_timeout(std::chrono::milliseconds(200));
       if (!datagram) {
         if (udp_sent_all) break;
+        if (first) throw std::runtime_error("no datagram came at all");
         continue;
       }
       if (datagram->data.size() < 16) continue;

@@ -49,6 +49,11 @@ const std::vector<StreamPoint>& TcpFlowSeries::most_read() const {
   return largest(read, [](const std::vector<StreamPoint>& p) { return p.empty() ? 0 : p.back().offset + 1; });
 }
 
+std::pair<std::int64_t, std::int64_t> TcpFlowSeries::shown_range() const {
+  const std::int64_t end = t_last_data > t_first ? t_last_data + (t_last_data - t_first) / 20 : t_last;
+  return {t_first, std::max(std::min(end, t_last), t_first + 1'000'000)};
+}
+
 const MetricsPoint* TcpFlowSeries::metrics_at(std::int64_t t_ns) const {
   const auto& points = sender_metrics();
   auto after = std::upper_bound(points.begin(), points.end(), t_ns,
@@ -112,6 +117,7 @@ void TcpGraphSeries::update(const trace::Trace& trace) {
       auto& series = series_for(e.flow, e);
       auto& points = e.call == trace::Call::Send ? series.sent[e.lane] : series.read[e.lane];
       points.push_back({e.t_ns, e.stream_offset + static_cast<std::uint64_t>(e.result), next_});
+      series.t_last_data = e.t_ns;
       continue;
     }
     if (e.kind != trace::EventKind::Packet) continue;
@@ -135,6 +141,7 @@ void TcpGraphSeries::update(const trace::Trace& trace) {
       }
       direction.segments.push_back({e.t_ns, a->relative_seq, a->payload_length, next_, mark});
       direction.payload_bytes += a->payload_length;
+      series.t_last_data = e.t_ns;
     }
     // An ACK counts once it reached the data's sender; a dropped one never told it anything.
     const proto::PacketSummary summary = proto::summarize(e.payload.span());

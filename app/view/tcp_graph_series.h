@@ -64,6 +64,11 @@ struct TcpFlowSeries {
   std::map<trace::LaneId, std::vector<StreamPoint>> read;  // recv() per lane
   std::int64_t t_first = 0;
   std::int64_t t_last = 0;
+  std::int64_t t_last_data = 0;  // the last segment with payload or send()/recv() that moved bytes
+
+  // The time range a graph of this flow shows: from its first event until a little after the
+  // last data moved (the FINs and samples of a slow, stepped close would squeeze the transfer).
+  std::pair<std::int64_t, std::int64_t> shown_range() const;
 
   bool has_packets() const { return !directions[0].segments.empty() || !directions[0].acks.empty(); }
   // The direction that carried the most payload (the bulk sender's): its segments are the dots,

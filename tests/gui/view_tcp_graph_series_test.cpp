@@ -45,6 +45,11 @@ TEST(TcpGraphSeries, DataSegmentsDropsRepairsAndAcks) {
   EXPECT_TRUE(flow->has_packets());
   EXPECT_EQ(series.busiest_flow(), c.flow());
   EXPECT_EQ(flow->label, "10.77.0.1:41234 \xE2\x86\x92 10.77.0.2:80");
+  EXPECT_EQ(flow->t_last_data, c.trace[repair].t_ns) << "the last segment that carried bytes";
+  const auto [t0, t1] = flow->shown_range();
+  EXPECT_EQ(t0, c.trace[0].t_ns) << "from the SYN";
+  EXPECT_GE(t1, flow->t_last_data);
+  EXPECT_LE(t1, std::max(flow->t_last, t0 + 1'000'000)) << "never wider than the flow, at least 1 ms";
 
   const DirectionSeries& data = flow->data_direction();
   EXPECT_EQ(c.trace.lane_name(data.from), "client");
