@@ -27,8 +27,9 @@ using net::Protocol;
 using net::TracedSocket;
 
 constexpr std::size_t kSendChunk = 16 * 1024;
-// A call that waits this long without a byte moving means the transfer is stuck, not slow.
-constexpr std::chrono::milliseconds kStallTimeout{20'000};
+// A call that waits this long without a byte moving means the transfer is stuck, not slow. Long,
+// because a user stepping packets one at a time (frames) holds the transfer as long as they like.
+constexpr std::chrono::milliseconds kStallTimeout{120'000};
 
 std::span<std::byte> writable(std::vector<char>& buffer) {
   return std::as_writable_bytes(std::span(buffer.data(), buffer.size()));
@@ -212,7 +213,7 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
   const trace::LaneId client = trace.lane("client");
   const auto metrics = last_metrics(trace, client);
   const double seconds = static_cast<double>(ended_ns - started_ns) / 1e9;
-  const std::string rate = fmt::format("{} bytes in {:.2f} s ({:.0f} KB/s)", kTransferBytes, seconds,
+  const std::string rate = fmt::format("{} bytes in {:.3f} s ({:.0f} KB/s)", kTransferBytes, seconds,
                                        seconds > 0 ? kTransferBytes / seconds / 1000 : 0.0);
   if (on_wire) {
     context.note("wire", fmt::format("the wire dropped {} TCP packets (loss {} %, seed {}, {} ms each way, "

@@ -30,7 +30,8 @@ using net::Protocol;
 using net::TracedSocket;
 using Lesson = TcpVsUdpSideBySide;
 
-constexpr std::chrono::milliseconds kStallTimeout{20'000};
+// Long: a user stepping packets one at a time (frames) holds a stream as long as they like.
+constexpr std::chrono::milliseconds kStallTimeout{120'000};
 constexpr std::uint32_t kProgressEvery = 100;
 
 // A message: its number and the moment the application produced it (trace clock), then filler.

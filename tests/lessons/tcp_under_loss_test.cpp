@@ -16,14 +16,7 @@
 namespace wirestep {
 namespace {
 
-std::vector<std::string> notes_of(const trace::Trace& trace, std::string_view lane) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < trace.size(); ++i) {
-    const auto& e = trace[i];
-    if (e.kind == trace::EventKind::Note && trace.lane_name(e.lane) == lane) out.emplace_back(e.payload.text());
-  }
-  return out;
-}
+using testing::notes_of;
 
 bool has(const std::vector<std::string>& texts, std::string_view part) {
   return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
