@@ -17,9 +17,9 @@ struct TcpLossTally {
   std::uint64_t repairs = 0;               // retransmissions the analyzer links to a wire drop
   std::uint64_t fast_retransmissions = 0;  // retransmissions after three duplicate ACKs
   std::uint64_t duplicate_acks = 0;
-  std::uint64_t timeouts = 0;              // times a sender's metrics entered the Loss state (RTO fired)
-  std::uint64_t max_backoff = 0;           // most timeouts in a row for the same data
-  std::uint64_t bytes_acked = 0;           // the most any sender's kernel reported acknowledged
+  std::uint64_t timeouts = 0;     // times a sender's metrics entered the Loss state (RTO fired)
+  std::uint64_t max_backoff = 0;  // most timeouts in a row for the same data
+  std::uint64_t bytes_acked = 0;  // the most any sender's kernel reported acknowledged
 };
 
 // The lesson thread calls update() while its actors run; each call reads only new events.

@@ -1,10 +1,11 @@
 // tcp-under-loss: 512 KiB through a wire that drops and delays; every byte arrives, in order.
 #include "tcp_under_loss.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <fmt/format.h>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -60,8 +61,9 @@ lesson::LessonInfo TcpUnderLoss::info() const {
   return {
       .id = "tcp-under-loss",
       .title = "TCP under loss",
-      .summary = "512 KiB over a wire that drops 4 % of packets and delays each by 10 ms: duplicate "
-                 "ACKs, fast retransmits and timeouts repair every loss, and every byte arrives in order.",
+      .summary =
+          "512 KiB over a wire that drops 4 % of packets and delays each by 10 ms: duplicate "
+          "ACKs, fast retransmits and timeouts repair every loss, and every byte arrives in order.",
       .objectives = {"See the wire drop real segments and the sender's kernel send the same bytes again",
                      "See duplicate ACKs ask for a missing segment, and a fast retransmit answer them",
                      "See a retransmission timeout fire and back off when the repair itself is lost",
@@ -126,14 +128,14 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
       expected.add(std::span<const char>(block.data(), n));
     }
     if (received != kTransferBytes || mismatch >= 0 || hash.value() != expected.value()) {
-      const std::string why = fmt::format(
-          "received {} of {} bytes, first wrong byte at {}, hash {:#018x} (expected {:#018x})", received,
-          kTransferBytes, mismatch, hash.value(), expected.value());
+      const std::string why =
+          fmt::format("received {} of {} bytes, first wrong byte at {}, hash {:#018x} (expected {:#018x})", received,
+                      kTransferBytes, mismatch, hash.value(), expected.value());
       context.note("server", why);
       throw std::runtime_error("TCP did not deliver the stream intact: " + why);
     }
-    context.note("server", fmt::format("all {} bytes arrived in order, hash matches (FNV-1a {:#018x})",
-                                       received, hash.value()));
+    context.note("server",
+                 fmt::format("all {} bytes arrived in order, hash matches (FNV-1a {:#018x})", received, hash.value()));
     connection.close();
     finished.add();
   });
@@ -202,7 +204,8 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
       context.cue("restored");
       dark_until = -1;
     }
-    const std::int64_t wait_ns = dark_until >= 0 ? std::clamp<std::int64_t>(dark_until - now, 0, 20'000'000) : 20'000'000;
+    const std::int64_t wait_ns =
+        dark_until >= 0 ? std::clamp<std::int64_t>(dark_until - now, 0, 20'000'000) : 20'000'000;
     trace.wait_for_more(size, std::chrono::milliseconds(wait_ns / 1'000'000));
   }
   if (dark_until >= 0) context.impair("", link);
@@ -223,8 +226,8 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
     context.note("client",
                  fmt::format("{} data segments sent, {} of them retransmissions ({} repair a drop); {} duplicate "
                              "ACKs, {} fast retransmits, {} timeouts (backed off up to {} in a row)",
-                             t.data_segments, t.retransmissions, t.repairs, t.duplicate_acks,
-                             t.fast_retransmissions, t.timeouts, t.max_backoff));
+                             t.data_segments, t.retransmissions, t.repairs, t.duplicate_acks, t.fast_retransmissions,
+                             t.timeouts, t.max_backoff));
   } else {
     context.note("client", fmt::format("socket tier: nothing sits between the two kernels, so no packet could be "
                                        "dropped; the kernel retransmitted {} segments, cwnd grew to {} segments",

@@ -1,13 +1,13 @@
 // tcp-vs-udp-side-by-side: the same 400 timed messages over TCP and over UDP at once, same loss.
 #include "tcp_vs_udp_side_by_side.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -123,8 +123,9 @@ lesson::LessonInfo TcpVsUdpSideBySide::info() const {
   return {
       .id = "tcp-vs-udp-side-by-side",
       .title = "TCP and UDP side by side under loss",
-      .summary = "400 timed messages over TCP and the same 400 over UDP, at the same time, through one wire "
-                 "that drops 4 % and delays 10 ms: UDP loses messages, TCP loses time.",
+      .summary =
+          "400 timed messages over TCP and the same 400 over UDP, at the same time, through one wire "
+          "that drops 4 % and delays 10 ms: UDP loses messages, TCP loses time.",
       .objectives = {"Send the same paced stream over a TCP connection and as UDP datagrams, at once",
                      "See the same seeded loss hit both: datagrams vanish, segments are sent again",
                      "Compare what arrived: UDP has gaps, TCP has every message in order",
@@ -183,8 +184,8 @@ void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
       for (; stream.size() - used >= kMessageBytes; used += kMessageBytes) {
         tcp_report.add(read_header(stream.data() + used), trace.now_ns());
         if (tcp_report.numbers.size() % kProgressEvery == 0) {
-          context.note("server#tcp", fmt::format("TCP: {} of {} messages so far, {}", tcp_report.numbers.size(), kMessages,
-                                   tcp_report.latency_text()));
+          context.note("server#tcp", fmt::format("TCP: {} of {} messages so far, {}", tcp_report.numbers.size(),
+                                                 kMessages, tcp_report.latency_text()));
         }
       }
       stream.erase(0, used);
@@ -214,8 +215,8 @@ void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
       if (datagram->data.size() < 16) continue;
       udp_report.add(read_header(datagram->data.data()), trace.now_ns());
       if (udp_report.numbers.size() % kProgressEvery == 0) {
-        context.note("server#udp", fmt::format("UDP: {} datagrams so far, {}", udp_report.numbers.size(),
-                                               udp_report.latency_text()));
+        context.note("server#udp",
+                     fmt::format("UDP: {} datagrams so far, {}", udp_report.numbers.size(), udp_report.latency_text()));
       }
     }
     socket.set_gate(me.gate);

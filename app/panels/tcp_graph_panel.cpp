@@ -2,11 +2,11 @@
 // the kernel's figures at that moment, and click-to-select on the segments.
 #include "panels/tcp_graph_panel.h"
 
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <string>
 #include <vector>
 
@@ -101,8 +101,9 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
   }
   series_.update(*trace);
   if (series_.flows().empty()) {
-    ImGui::TextWrapped("No TCP data yet. Run tcp-under-loss or tcp-vs-udp-side-by-side to see a connection's "
-                       "segments, ACKs, congestion window and round trip time.");
+    ImGui::TextWrapped(
+        "No TCP data yet. Run tcp-under-loss or tcp-vs-udp-side-by-side to see a connection's "
+        "segments, ACKs, congestion window and round trip time.");
     return;
   }
 
@@ -179,7 +180,8 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
   draw_frame(dl, seq, packets ? "relative seq" : "stream bytes", bytes_label, unit);
   dl->PushClipRect(seq.min, seq.max, true);
   if (packets) {
-    step_line(dl, seq, acks.acks, [](const view::AckPoint& a) { return static_cast<double>(a.ack); }, kAckLine, 1.5f);
+    step_line(
+        dl, seq, acks.acks, [](const view::AckPoint& a) { return static_cast<double>(a.ack); }, kAckLine, 1.5f);
     for (const auto& s : data.segments) {
       const float x = seq.x(static_cast<double>(s.t_ns));
       const float y_low = seq.y(s.seq);
@@ -222,21 +224,27 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
       const std::uint8_t state = metrics[i].metrics.ca_state;
       if (state != 3 && state != 4) continue;
       const double end = i + 1 < metrics.size() ? static_cast<double>(metrics[i + 1].t_ns) : t1;
-      dl->AddRectFilled(ImVec2(cwnd.x(static_cast<double>(metrics[i].t_ns)), cwnd.min.y), ImVec2(cwnd.x(end), cwnd.max.y),
-                        state == 4 ? kLossBand : kRecoveryBand);
+      dl->AddRectFilled(ImVec2(cwnd.x(static_cast<double>(metrics[i].t_ns)), cwnd.min.y),
+                        ImVec2(cwnd.x(end), cwnd.max.y), state == 4 ? kLossBand : kRecoveryBand);
     }
     draw_frame(dl, cwnd, "segments", plain_label);
     draw_frame(dl, rtt, "ms", plain_label);
     dl->PushClipRect(cwnd.min, cwnd.max, true);
-    step_line(dl, cwnd, metrics, [](const view::MetricsPoint& m) { return static_cast<double>(m.metrics.snd_cwnd); },
-              kCwnd, 2.0f);
-    step_line(dl, cwnd, metrics, [](const view::MetricsPoint& m) {
-      return m.metrics.snd_ssthresh >= trace::kNoSsthresh ? NAN : static_cast<double>(m.metrics.snd_ssthresh);
-    }, kSsthresh, 1.5f);
+    step_line(
+        dl, cwnd, metrics, [](const view::MetricsPoint& m) { return static_cast<double>(m.metrics.snd_cwnd); }, kCwnd,
+        2.0f);
+    step_line(
+        dl, cwnd, metrics,
+        [](const view::MetricsPoint& m) {
+          return m.metrics.snd_ssthresh >= trace::kNoSsthresh ? NAN : static_cast<double>(m.metrics.snd_ssthresh);
+        },
+        kSsthresh, 1.5f);
     dl->PopClipRect();
     dl->PushClipRect(rtt.min, rtt.max, true);
-    step_line(dl, rtt, metrics, [](const view::MetricsPoint& m) { return m.metrics.rto_us / 1e3; }, kRto, 1.0f);
-    step_line(dl, rtt, metrics, [](const view::MetricsPoint& m) { return m.metrics.rtt_us / 1e3; }, kRtt, 2.0f);
+    step_line(
+        dl, rtt, metrics, [](const view::MetricsPoint& m) { return m.metrics.rto_us / 1e3; }, kRto, 1.0f);
+    step_line(
+        dl, rtt, metrics, [](const view::MetricsPoint& m) { return m.metrics.rtt_us / 1e3; }, kRtt, 2.0f);
     dl->PopClipRect();
     const ImVec2 key(cwnd.max.x - ImGui::CalcTextSize("cwnd ssthresh").x - 4, cwnd.min.y + 2);
     dl->AddText(key, kCwnd, "cwnd");
@@ -258,7 +266,8 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
   // ---- the selected event, and the mouse ----
   if (selection.event && *selection.event < trace->size()) {
     const double t = static_cast<double>((*trace)[*selection.event].t_ns);
-    if (t >= t0 && t <= t1) dl->AddLine(ImVec2(seq.x(t), seq.min.y), ImVec2(seq.x(t), last.max.y), colours::kHover, 1.0f);
+    if (t >= t0 && t <= t1)
+      dl->AddLine(ImVec2(seq.x(t), seq.min.y), ImVec2(seq.x(t), last.max.y), colours::kHover, 1.0f);
   }
   ImGui::SetCursorScreenPos(seq.min);
   ImGui::InvisibleButton("##tcpgraph", ImVec2(width, last.max.y - seq.min.y));
@@ -274,7 +283,7 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
       if (hit != nullptr) {
         const char* what = hit->mark == view::SegmentMark::Dropped          ? " - dropped by the wire"
                            : hit->mark == view::SegmentMark::Retransmission ? " - retransmission"
-                                                                             : "";
+                                                                            : "";
         tip += fmt::format("\nsegment seq {} len {}{} (event #{})", hit->seq, hit->length, what, hit->event);
       }
     }

@@ -61,8 +61,8 @@ const MetricsPoint* TcpFlowSeries::metrics_at(std::int64_t t_ns) const {
   return after == points.begin() ? nullptr : &*std::prev(after);
 }
 
-const SegmentPoint* TcpFlowSeries::nearest_segment(std::int64_t t_ns, double seq, double ns_per_px,
-                                                   double bytes_per_px, double max_distance_px) const {
+const SegmentPoint* TcpFlowSeries::nearest_segment(std::int64_t t_ns, double seq, double ns_per_px, double bytes_per_px,
+                                                   double max_distance_px) const {
   const auto& segments = data_direction().segments;
   const auto window_ns = static_cast<std::int64_t>(max_distance_px * ns_per_px);
   auto it = std::lower_bound(segments.begin(), segments.end(), t_ns - window_ns,
@@ -161,7 +161,8 @@ trace::FlowId TcpGraphSeries::busiest_flow() const {
   std::pair<std::size_t, std::uint64_t> best_score{0, 0};
   for (trace::FlowId id : order_) {
     const TcpFlowSeries& s = flows_.at(id);
-    const std::uint64_t bytes = s.data_direction().payload_bytes + (s.most_sent().empty() ? 0 : s.most_sent().back().offset);
+    const std::uint64_t bytes =
+        s.data_direction().payload_bytes + (s.most_sent().empty() ? 0 : s.most_sent().back().offset);
     const std::pair<std::size_t, std::uint64_t> score{s.sender_metrics().size(), bytes};
     if (best == trace::kNoFlow || score > best_score) {
       best = id;

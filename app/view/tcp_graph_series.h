@@ -49,14 +49,14 @@ struct MetricsPoint {
 // One direction of a connection: the packets one host sent.
 struct DirectionSeries {
   trace::LaneId from = trace::kNoLane;  // the sending host's lane ("client")
-  std::vector<SegmentPoint> segments;    // packets with payload
-  std::vector<AckPoint> acks;            // what this side acknowledged of the other's data
+  std::vector<SegmentPoint> segments;   // packets with payload
+  std::vector<AckPoint> acks;           // what this side acknowledged of the other's data
   std::uint64_t payload_bytes = 0;
 };
 
 struct TcpFlowSeries {
   trace::FlowId flow = trace::kNoFlow;
-  std::string label;  // "10.77.0.1:41234 → 10.77.0.2:80", from the first event that named it
+  std::string label;                          // "10.77.0.1:41234 → 10.77.0.2:80", from the first event that named it
   std::array<DirectionSeries, 2> directions;  // in the order their first packet was seen
   // Per lane that recorded metrics for this flow (normally one: the sender's socket).
   std::map<trace::LaneId, std::vector<MetricsPoint>> metrics;

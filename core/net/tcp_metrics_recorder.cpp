@@ -1,8 +1,8 @@
 // TcpMetricsRecorder: struct tcp_info into trace::TcpMetrics, appended when it changes.
 #include "net/tcp_metrics_recorder.h"
 
-#include <netinet/in.h>
 #include <linux/tcp.h>  // glibc's struct tcp_info stops before bytes_acked
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "trace/trace.h"

@@ -3,8 +3,7 @@
 
 namespace wirestep::net {
 
-TcpMetricsSampler::TcpMetricsSampler(std::shared_ptr<TcpMetricsRecorder> recorder,
-                                     std::chrono::milliseconds interval)
+TcpMetricsSampler::TcpMetricsSampler(std::shared_ptr<TcpMetricsRecorder> recorder, std::chrono::milliseconds interval)
     : thread_([this, recorder = std::move(recorder), interval](std::stop_token stop) {
         std::unique_lock lock(mutex_);
         while (!stop.stop_requested() && recorder->sample()) {

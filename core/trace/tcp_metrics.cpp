@@ -1,9 +1,9 @@
 // TcpMetrics to and from the payload bytes of a TcpMetrics event.
 #include "trace/tcp_metrics.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 namespace wirestep::trace {
 
@@ -24,9 +24,7 @@ std::string describe(const TcpMetrics& m) {
   return text;
 }
 
-std::span<const std::byte> metrics_bytes(const TcpMetrics& metrics) {
-  return std::as_bytes(std::span(&metrics, 1));
-}
+std::span<const std::byte> metrics_bytes(const TcpMetrics& metrics) { return std::as_bytes(std::span(&metrics, 1)); }
 
 std::optional<TcpMetrics> tcp_metrics_of(const Event& event) {
   if (event.kind != EventKind::TcpMetrics || event.payload.size != sizeof(TcpMetrics)) return std::nullopt;

@@ -28,8 +28,8 @@ struct TcpMetrics {
   std::uint32_t snd_wnd = 0;        // the peer's advertised receive window, bytes
   std::uint32_t rtt_us = 0;         // smoothed round trip time
   std::uint32_t rttvar_us = 0;
-  std::uint32_t rto_us = 0;         // retransmission timeout now (doubles with each backoff)
-  std::uint32_t unacked = 0;        // segments in flight
+  std::uint32_t rto_us = 0;   // retransmission timeout now (doubles with each backoff)
+  std::uint32_t unacked = 0;  // segments in flight
   std::uint32_t sacked = 0;
   std::uint32_t lost = 0;           // segments the kernel believes lost
   std::uint32_t retrans = 0;        // retransmitted segments not yet acknowledged

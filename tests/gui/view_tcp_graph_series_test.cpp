@@ -1,10 +1,9 @@
 // TCP graph series from hand-built traces: segments by relative seq with drops and their repairs
 // marked, the ACK line, the sender's metrics, send()/recv() progress without packets, and ticks.
-#include "view/tcp_graph_series.h"
-
 #include <gtest/gtest.h>
 
 #include "support/tcp_trace_builder.h"
+#include "view/tcp_graph_series.h"
 
 namespace wirestep::view {
 namespace {

@@ -1,6 +1,8 @@
 // Lesson tcp-under-loss: on the virtual wire real drops are repaired by retransmissions linked to
 // them, a timeout backs off during the blackout, the stream arrives intact and the sender's
 // TCP_INFO figures are in the trace; on the socket tier it runs and says no packet can be lost.
+#include "tcp_under_loss.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +12,6 @@
 #include "support/lesson_runner.h"
 #include "support/trace_queries.h"
 #include "support/wire_session.h"
-#include "tcp_under_loss.h"
 #include "trace/tcp_metrics.h"
 
 namespace wirestep {
@@ -19,7 +20,8 @@ namespace {
 using testing::notes_of;
 
 bool has(const std::vector<std::string>& texts, std::string_view part) {
-  return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
+  return std::any_of(texts.begin(), texts.end(),
+                     [&](const std::string& t) { return t.find(part) != std::string::npos; });
 }
 
 std::vector<trace::TcpMetrics> metrics_of(const trace::Trace& trace, std::string_view lane) {
@@ -70,15 +72,13 @@ TEST(TcpUnderLossLesson, OnTheWireEveryDropIsRepairedAndTheStreamArrivesIntact) 
   const auto metrics = metrics_of(trace, "client");
   ASSERT_GT(metrics.size(), 20u) << "sampled through the transfer";
   const auto most = [&](auto field) {
-    return std::max_element(metrics.begin(), metrics.end(), [&](const auto& a, const auto& b) {
-             return field(a) < field(b);
-           });
+    return std::max_element(metrics.begin(), metrics.end(),
+                            [&](const auto& a, const auto& b) { return field(a) < field(b); });
   };
   EXPECT_EQ(most([](const auto& m) { return m.bytes_acked; })->bytes_acked, lessons::TcpUnderLoss::kTransferBytes + 2)
       << "every byte plus SYN and FIN acknowledged";
   EXPECT_GE(metrics.back().total_retrans, repairs) << "the kernel counts what the wire saw";
-  EXPECT_GE(most([](const auto& m) { return m.retransmits; })->retransmits, 1)
-      << "a timeout fired during the blackout";
+  EXPECT_GE(most([](const auto& m) { return m.retransmits; })->retransmits, 1) << "a timeout fired during the blackout";
   // A 10 ms delay each way: the smoothed RTT sits near 20 ms outside the blackout.
   const auto rtts = std::count_if(metrics.begin(), metrics.end(),
                                   [](const auto& m) { return m.rtt_us >= 19'000 && m.rtt_us <= 40'000; });

@@ -1,6 +1,8 @@
 // Lesson tcp-vs-udp-side-by-side: on the wire UDP loses datagrams (the receiver's count matches the
 // wire's drops) while TCP delivers every message in order at a higher worst-case latency; on the
 // socket tier both arrive whole and the lesson says why.
+#include "tcp_vs_udp_side_by_side.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include "support/lesson_runner.h"
 #include "support/trace_queries.h"
 #include "support/wire_session.h"
-#include "tcp_vs_udp_side_by_side.h"
 #include "trace/tcp_metrics.h"
 
 namespace wirestep {
@@ -80,9 +81,9 @@ TEST(TcpVsUdpSideBySideLesson, OnTheWireUdpLosesDataAndTcpLosesTime) {
   EXPECT_GT(tcp_dropped, 0u);
   EXPECT_EQ(udp.size() + udp_dropped, Lesson::kMessages) << "every datagram the wire let through arrived";
   const std::string udp_note = note_on(trace, "server#udp", "UDP: ");
-  EXPECT_NE(udp_note.find(std::to_string(udp.size()) + " of 400 datagrams arrived, " + std::to_string(udp_dropped) +
-                          " lost"),
-            std::string::npos)
+  EXPECT_NE(
+      udp_note.find(std::to_string(udp.size()) + " of 400 datagrams arrived, " + std::to_string(udp_dropped) + " lost"),
+      std::string::npos)
       << udp_note;
 
   // Latency from each message's stamp to the recv that handed its last byte to the application:

@@ -1,5 +1,7 @@
 // TcpMetrics events: recorded from a real connection's TCP_INFO, kept small (payload, not Event
 // fields), rate-limited, stopped by close(), and written to JSON as named fields that read back.
+#include "trace/tcp_metrics.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -9,7 +11,6 @@
 #include "net/tcp_metrics_sampler.h"
 #include "net/traced_socket.h"
 #include "support/wait.h"
-#include "trace/tcp_metrics.h"
 #include "trace/trace.h"
 #include "trace/trace_json.h"
 
