@@ -53,7 +53,10 @@ bool TcpMetricsRecorder::sample() {
   if (!metrics || metrics == last_) return true;
   last_ = metrics;
   last_ns_ = now;
-  trace_.append_at(now, event_, trace::metrics_bytes(*metrics));
+  const std::uint64_t seq = trace_.append_at(now, event_, trace::metrics_bytes(*metrics));
+  // The trace raises a time older than its newest event's (another thread appended meanwhile):
+  // the next sample keeps its distance from the time the event really got.
+  if (seq != trace::kNoSeq) last_ns_ = trace_[static_cast<std::size_t>(seq)].t_ns;
   return true;
 }
 
