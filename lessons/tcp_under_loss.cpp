@@ -229,9 +229,12 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
                              t.data_segments, t.retransmissions, t.repairs, t.duplicate_acks, t.fast_retransmissions,
                              t.timeouts, t.max_backoff));
   } else {
+    const std::uint32_t resent = metrics ? metrics->total_retrans : 0;
+    // On a busy machine a probe timer can fire before loopback's ACK is processed: resent, not lost.
     context.note("client", fmt::format("socket tier: nothing sits between the two kernels, so no packet could be "
-                                       "dropped; the kernel retransmitted {} segments, cwnd grew to {} segments",
-                                       metrics ? metrics->total_retrans : 0, max_cwnd(trace, client)));
+                                       "dropped; the kernel retransmitted {} segments{}, cwnd grew to {} segments",
+                                       resent, resent > 0 ? " (a timer fired before an ACK was read: not loss)" : "",
+                                       max_cwnd(trace, client)));
   }
   context.note("client", rate);
   context.cue("done");

@@ -105,7 +105,10 @@ TEST(TcpUnderLossLesson, OnTheSocketTierItRunsAndSaysNothingCanBeDropped) {
   EXPECT_TRUE(has(notes_of(trace, "client"), "no packet could be dropped"));
   const auto metrics = metrics_of(trace, "client");
   ASSERT_FALSE(metrics.empty());
-  EXPECT_EQ(metrics.back().total_retrans, 0u);
+  // Loopback loses nothing, but a slow machine (a sanitizer) can fire a probe timer: the note
+  // reports the kernel's own count, whatever it is.
+  EXPECT_TRUE(has(notes_of(trace, "client"),
+                  "the kernel retransmitted " + std::to_string(metrics.back().total_retrans) + " segments"));
   EXPECT_GT(metrics.back().bytes_acked, 0u);
 }
 
