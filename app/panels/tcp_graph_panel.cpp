@@ -87,9 +87,14 @@ void step_line(ImDrawList* dl, const Plot& p, const Points& points, Value value,
   if (line.size() > 1) dl->AddPolyline(line.data(), static_cast<int>(line.size()), colour, 0, thickness);
 }
 
-void legend_item(ImU32 colour, const char* text) {
+// Legend entries flow like words (a new line when the next one does not fit), spaced wider than
+// the theme's item spacing, which is too tight for words.
+void legend_item(ImU32 colour, const char* text, bool first = false) {
+  if (!first) {
+    ImGui::SameLine(0, ImGui::GetFontSize() * 0.8f);
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(text).x) ImGui::NewLine();
+  }
   ImGui::TextColored(ImColor(colour), "%s", text);
-  ImGui::SameLine(0, ImGui::GetFontSize() * 0.8f);  // the theme's item spacing is too tight for words
 }
 
 }  // namespace
@@ -128,13 +133,14 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
   const bool packets = flow->has_packets();
   const auto& metrics = flow->sender_metrics();
   if (packets) {
-    legend_item(kSegment, "segment");
+    legend_item(kSegment, "segment", true);
     legend_item(kRetransmission, "retransmitted");
     legend_item(kDropped, "x dropped");
-    ImGui::TextColored(ImColor(kAckLine), "ACKed");
+    legend_item(kAckLine, "ACKed");
+    legend_item(kAckLine, "o duplicate ACK");
   } else {
-    legend_item(kSegment, "send()");
-    ImGui::TextColored(ImColor(kAckLine), "recv()");
+    legend_item(kSegment, "send()", true);
+    legend_item(kAckLine, "recv()");
     ImGui::PushStyleColor(ImGuiCol_Text, colours::kNote);
     ImGui::TextWrapped("No packets on the socket tier: bytes the applications moved, from their calls.");
     ImGui::PopStyleColor();
@@ -144,7 +150,8 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
   const float line = ImGui::GetTextLineHeight();
   if (avail.x < 120 || avail.y < 8 * line) return;
   const float margin_left = ImGui::CalcTextSize("1024K").x + 8;
-  const float axis_height = line + 4;
+  // Room for the time labels, and for the item spacing after them so the tab never scrolls.
+  const float axis_height = line + 6 + ImGui::GetStyle().ItemSpacing.y;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float width = avail.x - margin_left - 6;
   const float gap = line * 0.6f;
@@ -182,6 +189,10 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
   if (packets) {
     step_line(
         dl, seq, acks.acks, [](const view::AckPoint& a) { return static_cast<double>(a.ack); }, kAckLine, 1.5f);
+    // A duplicate ACK is a small ring on the ACK line: "still missing this byte".
+    for (const auto& a : acks.acks) {
+      if (a.duplicate) dl->AddCircle(ImVec2(seq.x(static_cast<double>(a.t_ns)), seq.y(a.ack)), 3.0f, kAckLine);
+    }
     for (const auto& s : data.segments) {
       const float x = seq.x(static_cast<double>(s.t_ns));
       const float y_low = seq.y(s.seq);
@@ -296,7 +307,7 @@ void TcpGraphPanel::draw(const trace::Trace* trace, view::Selection& selection) 
       selection.field = -1;
     }
   }
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, last.max.y + axis_height));
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, last.max.y + line + 4));
   ImGui::Dummy(ImVec2(1, 1));
 }
 
