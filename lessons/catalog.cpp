@@ -7,6 +7,8 @@
 #include "http_from_sockets.h"
 #include "http_is_text.h"
 #include "tcp_handshake.h"
+#include "tcp_under_loss.h"
+#include "tcp_vs_udp_side_by_side.h"
 #include "tcp_vs_udp_hello.h"
 
 namespace wirestep::lessons {
@@ -20,6 +22,8 @@ lesson::Catalog make_catalog() {
   catalog.add(std::make_unique<HttpFromSockets>());
   catalog.add(std::make_unique<HttpFrameByFrame>());
   catalog.add(std::make_unique<BlockingVsEventLoop>());
+  catalog.add(std::make_unique<TcpUnderLoss>());
+  catalog.add(std::make_unique<TcpVsUdpSideBySide>());
   return catalog;
 }
 

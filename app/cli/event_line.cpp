@@ -11,6 +11,7 @@
 #include "proto/packet/packet_summary.h"
 #include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/payload_preview.h"
+#include "trace/tcp_metrics.h"
 
 namespace wirestep::cli {
 namespace {
@@ -97,7 +98,12 @@ std::string event_summary(const trace::Trace& trace, const Event& e, const proto
              std::string(e.old_state == 0 ? "(new)" : trace::tcp_state_name(e.old_state)) + " -> " +
              std::string(trace::tcp_state_name(e.new_state));
     case trace::EventKind::Note:
-      return "# narration: " + std::string(e.payload.text());
+      // Cues come from lane "lesson"; a note on an actor's lane is something it measured.
+      return (trace.lane_name(e.lane) == "lesson" ? "# narration: " : "# ") + std::string(e.payload.text());
+    case trace::EventKind::TcpMetrics: {
+      const auto metrics = trace::tcp_metrics_of(e);
+      return "tcp fd " + std::to_string(e.fd) + ": " + (metrics ? trace::describe(*metrics) : "metrics ?");
+    }
     case trace::EventKind::Packet: {
       std::string text = "packet " + std::string(trace.lane_name(e.from)) + " -> " +
                          std::string(trace.lane_name(e.to));

@@ -294,7 +294,9 @@ void AppState::add_error(std::string message) {
 void AppState::index_notes() {
   const std::size_t size = trace_ != nullptr ? trace_->size() : 0;
   for (std::size_t i = notes_scanned_; i < size; ++i) {
-    if ((*trace_)[i].kind == trace::EventKind::Note) notes_.push_back(i);
+    // Only the lesson's own notes are narration cues; an actor's note reports a measurement.
+    const trace::Event& e = (*trace_)[i];
+    if (e.kind == trace::EventKind::Note && trace_->lane_name(e.lane) == "lesson") notes_.push_back(i);
   }
   notes_scanned_ = size;
 }

@@ -224,6 +224,10 @@ void MainWindow::right_column(float height) {
       tcp_state_.draw(state_.trace(), state_.selection);
       ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("TCP graph", nullptr, flags_for("tcp-graph"))) {
+      tcp_graph_.draw(state_.trace(), state_.selection);
+      ImGui::EndTabItem();
+    }
     requested_tab_.clear();
     ImGui::EndTabBar();
   }

@@ -10,6 +10,7 @@
 #include "panels/lesson_browser_panel.h"
 #include "panels/log_console_panel.h"
 #include "panels/narration_panel.h"
+#include "panels/tcp_graph_panel.h"
 #include "panels/tcp_state_panel.h"
 #include "panels/timeline_panel.h"
 
@@ -50,7 +51,7 @@ class MainWindow {
   }
   void set_theme(ThemeKind kind);
   void set_content_scale(float scale) { scale_ = scale; }
-  // Brings a details tab to the front on the next frame: "inspector", "http" or "tcp".
+  // Brings a details tab to the front on the next frame: "inspector", "http", "tcp" or "tcp-graph".
   void request_tab(std::string name) { requested_tab_ = std::move(name); }
   void set_log_open(bool open) { layout_.log_open = open; }
 
@@ -87,6 +88,7 @@ class MainWindow {
   panels::InspectorPanel inspector_;
   panels::HttpPanel http_;
   panels::TcpStatePanel tcp_state_;
+  panels::TcpGraphPanel tcp_graph_;
   panels::NarrationPanel narration_;
   panels::LogConsolePanel log_;
 };

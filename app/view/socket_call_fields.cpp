@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "trace/payload_preview.h"
+#include "trace/tcp_metrics.h"
 #include "view/http_text_view.h"
 #include "view/time_format.h"
 
@@ -187,6 +188,12 @@ proto::FieldTree event_fields(const trace::Trace& trace, std::size_t index) {
       if (!e.local.empty()) tree.add(-1, "Local address", e.local.to_string(), 0, 0);
       if (!e.peer.empty()) tree.add(-1, "Peer address", e.peer.to_string(), 0, 0);
       break;
+    case EventKind::TcpMetrics:
+      tree.add(-1, "fd", std::to_string(e.fd), 0, 0);
+      if (const auto metrics = trace::tcp_metrics_of(e)) {
+        tree.add(-1, "TCP metrics", trace::describe(*metrics), 0, 0, proto::FieldSeverity::Note);
+      }
+      return tree;  // the payload is the kernel's figures, not bytes anyone sent
     case EventKind::Note:
       tree.add(-1, "Narration cue", std::string(e.payload.text()), 0, 0, proto::FieldSeverity::Note);
       return tree;  // the payload is the anchor name, not bytes anyone sent

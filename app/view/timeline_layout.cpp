@@ -269,6 +269,7 @@ void TimelineIndex::update(const trace::Trace& trace) {
       continue;
     }
     if (e.lane == trace::kNoLane) continue;
+    if (e.kind == EventKind::TcpMetrics) continue;  // thousands of samples: the TCP graph tab plots them
     if (e.lane >= lanes_.size()) lanes_.resize(static_cast<std::size_t>(e.lane) + 1);
     LaneTrack& lane = lanes_[e.lane];
     if (lane.calls.size() == 0 && lane.states.size() == 0) new_column = true;

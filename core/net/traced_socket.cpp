@@ -57,6 +57,7 @@ TracedSocket::~TracedSocket() {
     close();
   } catch (...) {
     // A cancelled lesson unwinds through here: the fd must still close, unrecorded.
+    if (metrics_ != nullptr) metrics_->detach();
     fd_.reset();
   }
 }
@@ -69,6 +70,7 @@ TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
     try {
       close();
     } catch (...) {
+      if (metrics_ != nullptr) metrics_->detach();
       fd_.reset();
     }
   }
@@ -88,6 +90,7 @@ TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
   tcp_state_ = other.tcp_state_;
   last_snapshot_ns_ = other.last_snapshot_ns_;
   last_call_end_ns_ = other.last_call_end_ns_;
+  metrics_ = std::move(other.metrics_);
   return *this;
 }
 
@@ -180,6 +183,7 @@ void TracedSocket::after_data_call(std::int64_t result) {
   // on the data path it is read at most once per millisecond, and always when a call hit the
   // end of the stream or an error (where the peer has moved the state on).
   if (protocol_ != Protocol::Tcp) return;
+  if (metrics_ != nullptr) metrics_->sample();
   if (result <= 0 || last_call_end_ns_ - last_snapshot_ns_ >= 1'000'000) {
     last_snapshot_ns_ = last_call_end_ns_;
     snapshot_tcp();
@@ -217,6 +221,20 @@ void TracedSocket::snapshot_tcp() {
   tcp_state_ = state;
 }
 
+std::shared_ptr<TcpMetricsRecorder> TracedSocket::record_metrics() {
+  if (metrics_ == nullptr && protocol_ == Protocol::Tcp && fd_.valid() && actor_.trace != nullptr) {
+    trace::Event event;
+    event.lane = actor_.lane;
+    event.fd = fd_.get();
+    event.local = local_.to_address();
+    event.peer = peer_.to_address();
+    event.flow = flow_;
+    metrics_ = std::make_shared<TcpMetricsRecorder>(*actor_.trace, fd_.get(), event);
+    metrics_->sample();
+  }
+  return metrics_;
+}
+
 void TracedSocket::refresh_local() {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
@@ -237,6 +255,11 @@ void TracedSocket::refresh_flow(const Endpoint& peer) {
     local.ip = peer.to_address().ip;
   }
   flow_ = actor_.trace->flow_of(local, peer.to_address());
+}
+
+bool TracedSocket::set_congestion_control(std::string_view name) {
+  const std::string text(name);
+  return ::setsockopt(fd_.get(), IPPROTO_TCP, TCP_CONGESTION, text.data(), static_cast<socklen_t>(text.size())) == 0;
 }
 
 void TracedSocket::set_reuse_address(bool on) {
@@ -432,6 +455,8 @@ void TracedSocket::shutdown(int how) {
 void TracedSocket::close() {
   if (!fd_.valid()) return;
   const auto start = gate(Call::Close, 0);
+  // A sampler on another thread must stop reading this fd number before it can be reused.
+  if (metrics_ != nullptr) metrics_->detach();
   // Keep the old number for the record so the ladder can tie the close to the socket it ended.
   const int fd = fd_.release();
   const int result = ::close(fd);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include "net/actor.h"
 #include "net/endpoint.h"
 #include "net/fd.h"
+#include "net/tcp_metrics_recorder.h"
 
 namespace wirestep::net {
 
@@ -64,6 +66,19 @@ class TracedSocket {
   // How long accept/connect/send/recv wait before giving up with EAGAIN (ETIMEDOUT for
   // connect). Negative waits forever (until cancelled). Not a recorded call.
   void set_timeout(std::chrono::milliseconds timeout);
+  // Records this connection's congestion state (cwnd, ssthresh, RTT, RTO, retransmissions) as
+  // TcpMetrics events: now, after data calls (at most once per ms, only when a figure changed)
+  // and whenever a TcpMetricsSampler holding the returned recorder asks. Off by default: only
+  // lessons about TCP under load want them. Call once connected (or accepted).
+  std::shared_ptr<TcpMetricsRecorder> record_metrics();
+  // TCP_CONGESTION: the congestion control algorithm ("cubic", "reno", "bbr") of this socket, in
+  // place of the system's default. False when the kernel refuses (not loaded or not allowed).
+  // Not a recorded call.
+  bool set_congestion_control(std::string_view name);
+  // Replaces the gate every later call waits at; null lets every call through. For a bulk loop
+  // whose hundreds of calls would teach nothing one at a time: TCP's timers never wait for a
+  // step, so a stepped transfer would be a different experiment.
+  void set_gate(CallGate* gate) { actor_.gate = gate; }
   // SO_REUSEADDR, so a server can be restarted while old connections sit in TIME_WAIT.
   void set_reuse_address(bool on);
 
@@ -112,6 +127,7 @@ class TracedSocket {
   std::uint8_t tcp_state_ = 0;
   std::int64_t last_snapshot_ns_ = 0;   // trace time of the last TCP_INFO read
   std::int64_t last_call_end_ns_ = 0;   // trace time the last recorded call returned
+  std::shared_ptr<TcpMetricsRecorder> metrics_;  // null unless record_metrics() was called
 };
 
 }  // namespace wirestep::net

@@ -10,7 +10,7 @@
 namespace wirestep::trace {
 namespace {
 
-constexpr std::string_view kKindNames[] = {"SocketCall", "Packet", "Impairment", "TcpState", "Note"};
+constexpr std::string_view kKindNames[] = {"SocketCall", "Packet", "Impairment", "TcpState", "Note", "TcpMetrics"};
 constexpr std::string_view kCallNames[] = {"none",     "socket", "bind", "listen",
                                            "accept",   "connect", "send", "recv",
                                            "sendto",   "recvfrom", "shutdown", "close"};

@@ -16,7 +16,9 @@ inline constexpr LaneId kNoLane = 0xFFFF;
 inline constexpr FlowId kNoFlow = 0;
 inline constexpr std::uint64_t kNoSeq = ~std::uint64_t{0};
 
-enum class EventKind : std::uint8_t { SocketCall, Packet, Impairment, TcpState, Note };
+// Order is part of the JSON format: append only. TcpMetrics carries a trace::TcpMetrics in its
+// payload (trace/tcp_metrics.h).
+enum class EventKind : std::uint8_t { SocketCall, Packet, Impairment, TcpState, Note, TcpMetrics };
 
 // The socket calls a lesson makes. Order is part of the JSON format: append only.
 enum class Call : std::uint8_t {

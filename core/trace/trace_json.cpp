@@ -7,8 +7,10 @@
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <type_traits>
 
 #include "trace/base64.h"
+#include "trace/tcp_metrics.h"
 
 namespace wirestep::trace {
 namespace {
@@ -61,6 +63,45 @@ Address address_from_json(const json& object, const char* key, const std::string
   return out;
 }
 
+// Every field of TcpMetrics by its JSON name; f(name, field) for a const or a mutable one.
+template <typename Metrics, typename F>
+void for_each_metric(Metrics& m, F&& f) {
+  f("bytes_sent", m.bytes_sent);
+  f("bytes_acked", m.bytes_acked);
+  f("bytes_retrans", m.bytes_retrans);
+  f("delivery_rate", m.delivery_rate);
+  f("cwnd", m.snd_cwnd);
+  f("ssthresh", m.snd_ssthresh);
+  f("mss", m.snd_mss);
+  f("snd_wnd", m.snd_wnd);
+  f("rtt_us", m.rtt_us);
+  f("rttvar_us", m.rttvar_us);
+  f("rto_us", m.rto_us);
+  f("unacked", m.unacked);
+  f("sacked", m.sacked);
+  f("lost", m.lost);
+  f("retrans", m.retrans);
+  f("total_retrans", m.total_retrans);
+  f("ca_state", m.ca_state);
+  f("retransmits", m.retransmits);
+  f("backoff", m.backoff);
+}
+
+json metrics_to_json(const TcpMetrics& metrics) {
+  json out = json::object();
+  for_each_metric(metrics, [&](const char* name, const auto& value) { out[name] = value; });
+  return out;
+}
+
+TcpMetrics metrics_from_json(const json& object, const std::string& where) {
+  if (!object.is_object()) fail(where, "expected an object of TCP metrics");
+  TcpMetrics out;
+  for_each_metric(out, [&](const char* name, auto& value) {
+    value = number<std::remove_reference_t<decltype(value)>>(object, name, where);
+  });
+  return out;
+}
+
 }  // namespace
 
 json trace_to_json(const Trace& trace) {
@@ -95,7 +136,9 @@ json trace_to_json(const Trace& trace) {
       j["old_state_id"] = e.old_state;
       j["new_state_id"] = e.new_state;
     }
-    if (e.payload_size != 0) {
+    if (const auto metrics = tcp_metrics_of(e)) {
+      j["metrics"] = metrics_to_json(*metrics);  // named fields, not the in-memory bytes
+    } else if (e.payload_size != 0) {
       j["payload_size"] = e.payload_size;
       j["payload"] = base64_encode(e.payload.span());
     }
@@ -155,7 +198,11 @@ std::unique_ptr<Trace> trace_from_json(const json& root, TraceLimits limits) {
     e.new_state = number<std::uint8_t>(j, "new_state_id", where);
     if (!lane_ok(e.lane) || !lane_ok(e.from) || !lane_ok(e.to)) fail(where, "lane id out of range");
     std::vector<std::byte> payload;
-    if (j.contains("payload")) {
+    if (e.kind == EventKind::TcpMetrics && j.contains("metrics")) {
+      const TcpMetrics metrics = metrics_from_json(j["metrics"], where + ".metrics");
+      const auto bytes = metrics_bytes(metrics);
+      payload.assign(bytes.begin(), bytes.end());
+    } else if (j.contains("payload")) {
       if (!j["payload"].is_string()) fail(where + ".payload", "expected a base64 string");
       auto decoded = base64_decode(j["payload"].get<std::string>());
       if (!decoded) fail(where + ".payload", "not valid base64");
