@@ -6,8 +6,10 @@
 #include "http_frame_by_frame.h"
 #include "http_from_sockets.h"
 #include "http_is_text.h"
+#include "reliability_on_udp.h"
 #include "tcp_handshake.h"
 #include "tcp_vs_udp_hello.h"
+#include "udp_fire_and_forget.h"
 
 namespace wirestep::lessons {
 
@@ -20,6 +22,8 @@ lesson::Catalog make_catalog() {
   catalog.add(std::make_unique<HttpFromSockets>());
   catalog.add(std::make_unique<HttpFrameByFrame>());
   catalog.add(std::make_unique<BlockingVsEventLoop>());
+  catalog.add(std::make_unique<UdpFireAndForget>());
+  catalog.add(std::make_unique<ReliabilityOnUdp>());
   return catalog;
 }
 

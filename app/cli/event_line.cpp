@@ -97,7 +97,8 @@ std::string event_summary(const trace::Trace& trace, const Event& e, const proto
              std::string(e.old_state == 0 ? "(new)" : trace::tcp_state_name(e.old_state)) + " -> " +
              std::string(trace::tcp_state_name(e.new_state));
     case trace::EventKind::Note:
-      return "# narration: " + std::string(e.payload.text());
+      // Cues come from lane "lesson"; a note on an actor's lane is something it measured.
+      return (trace.lane_name(e.lane) == "lesson" ? "# narration: " : "# ") + std::string(e.payload.text());
     case trace::EventKind::Packet: {
       std::string text = "packet " + std::string(trace.lane_name(e.from)) + " -> " +
                          std::string(trace.lane_name(e.to));
@@ -120,6 +121,11 @@ std::string event_summary(const trace::Trace& trace, const Event& e, const proto
       return text;
     }
     case trace::EventKind::Impairment:
+      // The user-space relay names both sides and says itself what it did ("dropped by the relay: ...").
+      if (e.from != trace::kNoLane) {
+        return std::string(trace.lane_name(e.from)) + " -> " + std::string(trace.lane_name(e.to)) + "  " +
+               (e.requested > 0 ? std::to_string(e.requested) + " B  " : std::string()) + std::string(e.payload.text());
+      }
       return "wire " + std::string(trace::to_string(e.verdict)) +
              (e.link != trace::kNoSeq ? " event #" + std::to_string(e.link) : std::string()) + ": " +
              std::string(e.payload.text());

@@ -28,11 +28,15 @@ net::SocketFactory* LessonContext::sockets_for(std::string_view host) const {
 }
 
 bool LessonContext::impair(std::string_view faults) {
+  wire::LinkImpairment link;
+  link.loss_percent = params_.loss_percent;
+  return impair(faults, link);
+}
+
+bool LessonContext::impair(std::string_view faults, const wire::LinkImpairment& link) {
   if (wire_ == nullptr) return false;
   auto parsed = wire::parse_faults(faults);
   if (!parsed.ok()) throw std::invalid_argument("fault script: " + parsed.error->to_string());
-  wire::LinkImpairment link;
-  link.loss_percent = params_.loss_percent;
   auto policy = std::make_shared<wire::ImpairmentPolicy>(params_.seed, link, std::move(parsed.faults));
   wire_->set_policy(wire::make_wire_policy(std::move(policy)));
   return true;
@@ -43,6 +47,13 @@ void LessonContext::cue(std::string_view anchor) {
   event.kind = trace::EventKind::Note;
   event.lane = trace_.lane("lesson");
   trace_.append(event, anchor);
+}
+
+void LessonContext::note(std::string_view lane, std::string_view text) {
+  trace::Event event;
+  event.kind = trace::EventKind::Note;
+  event.lane = trace_.lane(lane);
+  trace_.append(event, text);
 }
 
 }  // namespace wirestep::lesson

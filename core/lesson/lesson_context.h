@@ -9,6 +9,7 @@
 #include "net/cancel_signal.h"
 #include "net/endpoint.h"
 #include "trace/trace.h"
+#include "wire/impairment_policy.h"
 
 namespace wirestep::wire {
 class VirtualWire;
@@ -39,6 +40,12 @@ class LessonContext {
   // on the socket tier, where no packet can be touched; throws std::invalid_argument naming
   // the mistake when the script does not parse.
   bool impair(std::string_view faults);
+  // The same with a whole random link shape, applied in both directions: loss, delay (so a
+  // round trip is long enough for TCP's timers and fast retransmit to be seen), jitter,
+  // duplicates... e.g. {.loss_percent = 4, .delay_ns = 10'000'000}. Seeded with the run's
+  // seed; link.loss_percent is used as given (a lesson picks it from params() or its own
+  // default). Throws std::invalid_argument when the script or the link is invalid.
+  bool impair(std::string_view faults, const wire::LinkImpairment& link);
   // Where sockets of this host are made, for code that opens its own (the HTTP servers):
   // the wire host's namespace, or null for this process's own network.
   net::SocketFactory* sockets_for(std::string_view host) const;
@@ -47,6 +54,10 @@ class LessonContext {
   void set_wire(wire::VirtualWire* wire) { wire_ = wire; }
   // Tells the narration panel which paragraph is now live (an anchor in the lesson's .md).
   void cue(std::string_view anchor);
+  // A fact the lesson measured, in words ("all 524288 bytes arrived in order, hash matches"),
+  // as a Note on the lane of the actor that measured it. Unlike a cue (a Note on lane
+  // "lesson") it is not a narration anchor: the CLI prints it, the timeline marks it.
+  void note(std::string_view lane, std::string_view text);
 
   bool cancelled() const { return cancel_.cancelled(); }
   void throw_if_cancelled() const { cancel_.throw_if_cancelled(); }
