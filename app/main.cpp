@@ -87,7 +87,13 @@ int main(int argc, char** argv) {
                   "Seconds the server of http-from-sockets keeps answering a browser after the lesson")
       ->check(CLI::Range(0, 3600));
   run->add_option("--seed", run_options.seed, "Impairment seed: the same seed loses the same packets")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const bool digits = !text.empty() && text.size() <= 19 &&
+                                text.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? std::string() : "expects a whole number from 0 to 999999999999999999, not '" + text + "'";
+          },
+          "SEED"))
       ->capture_default_str();
   run->add_option("--loss", run_options.loss_percent,
                   "Packet loss in percent for lessons with a lossy link (0 or absent: the lesson's default)")
