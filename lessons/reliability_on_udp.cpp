@@ -46,12 +46,15 @@ struct PhaseResult {
   std::vector<std::string> delivered;  // what the receiver handed to its application, in order
 };
 
-// A timer a person can watch: when the lesson is paced, every call waits its turn, so the
-// timer grows by a few call slots or it would fire while the ACK is merely queued at the gate.
-std::chrono::milliseconds retransmission_timer(lesson::LessonContext& context) {
+// A timer a person can watch: when the lesson is paced, every socket call waits its turn at
+// the stepper, one call per slot, so a round trip of a flight takes about four calls per
+// message (send, the receiver's recv and ACK, the sender's recv) — the timer grows by that many
+// slots, or it would fire while the ACKs are merely queued at the gate.
+std::chrono::milliseconds retransmission_timer(lesson::LessonContext& context, int flight) {
   const double speed = context.stepper().speed();
   if (speed <= 0) return ReliabilityOnUdp::kTimer;
-  return ReliabilityOnUdp::kTimer + std::chrono::milliseconds(static_cast<long>(3 * 400 / speed));
+  const double slot_ms = 400 / speed;
+  return ReliabilityOnUdp::kTimer + std::chrono::milliseconds(static_cast<long>((4 * flight + 4) * slot_ms));
 }
 
 PhaseResult run_phase(lesson::LessonContext& context, int window, const std::string& name) {
@@ -110,7 +113,7 @@ PhaseResult run_phase(lesson::LessonContext& context, int window, const std::str
       }
       sent_end = std::max(sent_end, end);
       // Wait for the cumulative ACKs of this flight, or until the timer runs out.
-      const auto timer = retransmission_timer(context);
+      const auto timer = retransmission_timer(context, end - base);
       const auto deadline = Clock::now() + timer;
       while (base < end) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
