@@ -36,8 +36,8 @@ LinkTally ImpairedUdpLink::tally(std::string_view from) const {
         continue;
       }
       if (e.verdict == trace::Verdict::Dropped) ++out.dropped;
-      const bool explained = e.link != trace::kNoSeq && e.link < trace.size() &&
-                             trace[e.link].kind == trace::EventKind::Impairment;
+      const bool explained =
+          e.link != trace::kNoSeq && e.link < trace.size() && trace[e.link].kind == trace::EventKind::Impairment;
       if (!explained) continue;
       if (e.verdict == trace::Verdict::Duplicated) {
         ++copies;

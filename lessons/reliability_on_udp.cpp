@@ -154,8 +154,8 @@ PhaseResult run_phase(lesson::LessonContext& context, int window, const std::str
   const LinkTally acks = path.tally("server");
   context.note("client", fmt::format("{}: {} messages in {} round trips ({} timeouts, {} retransmissions), {:.2f} s; "
                                      "{} dropped {} data datagrams and {} ACKs",
-                                     name, ReliabilityOnUdp::kMessages, result.rounds, result.timeouts,
-                                     result.resent, result.seconds, path.name(), data.dropped, acks.dropped));
+                                     name, ReliabilityOnUdp::kMessages, result.rounds, result.timeouts, result.resent,
+                                     result.seconds, path.name(), data.dropped, acks.dropped));
   return result;
 }
 
@@ -165,8 +165,9 @@ lesson::LessonInfo ReliabilityOnUdp::info() const {
   return {
       .id = "reliability-on-udp",
       .title = "Reliability built on UDP",
-      .summary = "Numbered messages, acknowledgements and a retransmission timer make a lossy UDP link "
-                 "reliable: first stop-and-wait, then a sliding window that needs far fewer round trips.",
+      .summary =
+          "Numbered messages, acknowledgements and a retransmission timer make a lossy UDP link "
+          "reliable: first stop-and-wait, then a sliding window that needs far fewer round trips.",
       .objectives = {"Build stop-and-wait: send one message, wait for its ACK, resend when the timer runs out",
                      "See a lost message and a lost ACK both end in a retransmission",
                      "Build a sliding window with cumulative ACKs (go-back-N) and count its round trips",

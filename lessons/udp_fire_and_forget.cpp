@@ -72,8 +72,9 @@ lesson::LessonInfo UdpFireAndForget::info() const {
   return {
       .id = "udp-fire-and-forget",
       .title = "UDP: fire and forget",
-      .summary = "A sender blasts 200 numbered datagrams through a lossy link; only the receiver, "
-                 "counting, finds the gaps, the duplicates and the ones that came late.",
+      .summary =
+          "A sender blasts 200 numbered datagrams through a lossy link; only the receiver, "
+          "counting, finds the gaps, the duplicates and the ones that came late.",
       .objectives = {"See sendto() succeed for every datagram, lost or not: UDP never reports a loss",
                      "Count lost, duplicated and reordered datagrams from their numbers alone",
                      "See each recvfrom() return exactly one whole datagram, whatever its size",

@@ -1,6 +1,7 @@
 // UdpRelay: read a datagram, ask the policy, record why, send it on when its time comes.
 #include "wire/udp_relay.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -8,7 +9,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fmt/format.h>
 #include <functional>
 #include <stdexcept>
 #include <tuple>
@@ -195,8 +195,8 @@ void UdpRelay::on_datagram(bool from_front, std::vector<std::byte> bytes, const 
   }
   const auto deliveries = decision.deliveries();
   if (heap_.size() + deliveries.size() > options_.queue_capacity) {
-    record(from_front, trace::Verdict::Dropped,
-           fmt::format("queue full ({} datagrams waiting to leave)", heap_.size()), size);
+    record(from_front, trace::Verdict::Dropped, fmt::format("queue full ({} datagrams waiting to leave)", heap_.size()),
+           size);
     std::lock_guard lock(stats_mutex_);
     ++stats_.dropped;
     return;

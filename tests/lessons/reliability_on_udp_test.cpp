@@ -1,5 +1,7 @@
 // Lesson reliability-on-udp: at 30 % loss every message arrives once and in order, the trace
 // shows the retransmissions, and a window of 8 takes fewer round trips than stop-and-wait.
+#include "reliability_on_udp.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -7,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "reliability_on_udp.h"
 #include "support/lesson_runner.h"
 #include "support/trace_queries.h"
 #include "wire/wire_probe.h"

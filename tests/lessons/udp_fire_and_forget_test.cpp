@@ -1,5 +1,7 @@
 // Lesson udp-fire-and-forget: the receiver's own counts match what the link (virtual wire or
 // user-space relay) decided, the same seed loses the same datagrams, and boundaries are kept.
+#include "udp_fire_and_forget.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -9,7 +11,6 @@
 
 #include "support/lesson_runner.h"
 #include "support/trace_queries.h"
-#include "udp_fire_and_forget.h"
 #include "wire/wire_probe.h"
 
 namespace wirestep {
@@ -116,9 +117,9 @@ void expect_counts_match_the_link(bool on_wire) {
   const auto server_notes = notes_on(trace, "server");
   const std::string counts = "sent 200, received " + std::to_string(got.numbers.size()) + ": lost " +
                              std::to_string(lost) + ", duplicated " + std::to_string(duplicated) + ", reordered ";
-  EXPECT_TRUE(std::any_of(server_notes.begin(), server_notes.end(),
-                          [&](const std::string& n) { return n.starts_with(counts); }))
-      << counts;
+  EXPECT_TRUE(std::any_of(server_notes.begin(), server_notes.end(), [&](const std::string& n) {
+    return n.starts_with(counts);
+  })) << counts;
   const auto link_notes = notes_on(trace, on_wire ? "wire" : "relay");
   ASSERT_FALSE(link_notes.empty());
   EXPECT_NE(link_notes.back().find("exactly the gaps and copies the receiver counted"), std::string::npos)

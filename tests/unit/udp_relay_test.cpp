@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,9 +65,9 @@ Outcome send_through(trace::Trace& trace, std::uint64_t seed, const wire::LinkIm
   Outcome outcome;
   for (int i = 0; i < count; ++i) {
     const std::string text = std::to_string(i);
-    EXPECT_EQ(::sendto(sender.get(), text.data(), text.size(), 0, relay.endpoint().sockaddr_ptr(),
-                       relay.endpoint().length()),
-              static_cast<ssize_t>(text.size()));
+    EXPECT_EQ(
+        ::sendto(sender.get(), text.data(), text.size(), 0, relay.endpoint().sockaddr_ptr(), relay.endpoint().length()),
+        static_cast<ssize_t>(text.size()));
     if (i % 50 == 49) {
       EXPECT_TRUE(testing::wait_until([&] { return relay.stats().received == static_cast<std::uint64_t>(i + 1); }));
       auto more = read_until_quiet(receiver, std::chrono::milliseconds(0));
