@@ -18,16 +18,6 @@ namespace {
 
 using lessons::ReliabilityOnUdp;
 
-std::vector<std::string> notes_on(const trace::Trace& trace, std::string_view lane) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < trace.size(); ++i) {
-    if (trace[i].kind == trace::EventKind::Note && trace.lane_name(trace[i].lane) == lane) {
-      out.emplace_back(trace[i].payload.text());
-    }
-  }
-  return out;
-}
-
 // The client's DATA sendto calls of each phase, split where the phase's socket was closed.
 std::vector<std::vector<int>> data_sent_per_phase(const trace::Trace& trace) {
   std::vector<std::vector<int>> phases(1);
@@ -90,7 +80,7 @@ void expect_reliable(bool on_wire) {
   ASSERT_EQ(delivered.size(), 2u);
   EXPECT_EQ(delivered[0], all) << "stop-and-wait delivers every message once, in order";
   EXPECT_EQ(delivered[1], all) << "the window delivers every message once, in order";
-  const auto server_notes = notes_on(trace, "server");
+  const auto server_notes = testing::notes_of(trace, "server");
   EXPECT_NE(std::find(server_notes.begin(), server_notes.end(),
                       "stop-and-wait: all 20 messages delivered exactly once and in order"),
             server_notes.end());
@@ -107,7 +97,7 @@ void expect_reliable(bool on_wire) {
     EXPECT_EQ(times.size(), static_cast<std::size_t>(ReliabilityOnUdp::kMessages));
     EXPECT_GT(phase.size(), times.size()) << "30 % loss makes the sender resend";
   }
-  const auto client_notes = notes_on(trace, "client");
+  const auto client_notes = testing::notes_of(trace, "client");
   const auto timeouts = std::count_if(client_notes.begin(), client_notes.end(), [](const std::string& n) {
     return n.find("timer ran out") != std::string::npos && n.find("retransmission of") != std::string::npos;
   });
@@ -152,7 +142,7 @@ TEST(ReliabilityOnUdpLesson, WithoutLossTheWindowNeedsAboutMessagesOverWindowRou
   options.params.seed = 3;
   options.params.window = 5;
   const auto run = testing::run_to_end("reliability-on-udp", options);
-  const auto notes = notes_on(*run->trace(), "client");
+  const auto notes = testing::notes_of(*run->trace(), "client");
   // 20 messages, 5 per round: 4 round trips; stop-and-wait: 20. (A one-in-a-million loss, or a
   // machine stalled past the timer, could add a round.)
   EXPECT_GE(round_trips(notes, "window 5"), 4);

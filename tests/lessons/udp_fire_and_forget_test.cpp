@@ -26,16 +26,6 @@ lesson::RunOptions lossy(bool on_wire, double loss = 30, std::uint64_t seed = 11
   return options;
 }
 
-std::vector<std::string> notes_on(const trace::Trace& trace, std::string_view lane) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < trace.size(); ++i) {
-    if (trace[i].kind == trace::EventKind::Note && trace.lane_name(trace[i].lane) == lane) {
-      out.emplace_back(trace[i].payload.text());
-    }
-  }
-  return out;
-}
-
 // What the receiver's recvfrom calls returned, read back from the trace.
 struct Received {
   std::vector<int> numbers;  // in arrival order
@@ -114,13 +104,13 @@ void expect_counts_match_the_link(bool on_wire) {
   EXPECT_EQ(sends, UdpFireAndForget::kDatagrams);
 
   // The receiver's note says what the trace shows, and the link's note agrees with it.
-  const auto server_notes = notes_on(trace, "server");
+  const auto server_notes = testing::notes_of(trace, "server");
   const std::string counts = "sent 200, received " + std::to_string(got.numbers.size()) + ": lost " +
                              std::to_string(lost) + ", duplicated " + std::to_string(duplicated) + ", reordered ";
   EXPECT_TRUE(std::any_of(server_notes.begin(), server_notes.end(), [&](const std::string& n) {
     return n.starts_with(counts);
   })) << counts;
-  const auto link_notes = notes_on(trace, on_wire ? "wire" : "relay");
+  const auto link_notes = testing::notes_of(trace, on_wire ? "wire" : "relay");
   ASSERT_FALSE(link_notes.empty());
   EXPECT_NE(link_notes.back().find("exactly the gaps and copies the receiver counted"), std::string::npos)
       << link_notes.back();

@@ -17,6 +17,17 @@ inline std::vector<const trace::Event*> calls_of(const trace::Trace& trace, std:
   return out;
 }
 
+// The texts of the Notes on one lane: on "lesson" the cues, on an actor's lane what it measured
+// (LessonContext::note).
+inline std::vector<std::string> notes_of(const trace::Trace& trace, std::string_view lane) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    const auto& e = trace[i];
+    if (e.kind == trace::EventKind::Note && trace.lane_name(e.lane) == lane) out.emplace_back(e.payload.text());
+  }
+  return out;
+}
+
 inline std::vector<std::string> call_names(const std::vector<const trace::Event*>& events) {
   std::vector<std::string> out;
   for (const auto* e : events) out.emplace_back(trace::to_string(e->call));
@@ -31,12 +42,7 @@ inline std::string payload_of(const std::vector<const trace::Event*>& events, tr
   return out;
 }
 
-inline std::vector<std::string> cues(const trace::Trace& trace) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < trace.size(); ++i) {
-    if (trace[i].kind == trace::EventKind::Note) out.emplace_back(trace[i].payload.text());
-  }
-  return out;
-}
+// Narration cues: the Notes on lane "lesson" (LessonContext::cue).
+inline std::vector<std::string> cues(const trace::Trace& trace) { return notes_of(trace, "lesson"); }
 
 }  // namespace wirestep::testing
