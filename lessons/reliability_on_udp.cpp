@@ -21,6 +21,7 @@
 #include "lesson/handoff.h"
 #include "lesson/lesson_context.h"
 #include "net/traced_socket.h"
+#include "paced_timeout.h"
 
 namespace wirestep::lessons {
 
@@ -46,17 +47,6 @@ struct PhaseResult {
   std::vector<std::string> delivered;  // what the receiver handed to its application, in order
 };
 
-// A timer a person can watch: when the lesson is paced, every socket call waits its turn at
-// the stepper, one call per slot, so a round trip of a flight takes about four calls per
-// message (send, the receiver's recv and ACK, the sender's recv) — the timer grows by that many
-// slots, or it would fire while the ACKs are merely queued at the gate.
-std::chrono::milliseconds retransmission_timer(lesson::LessonContext& context, int flight) {
-  const double speed = context.stepper().speed();
-  if (speed <= 0) return ReliabilityOnUdp::kTimer;
-  const double slot_ms = 400 / speed;
-  return ReliabilityOnUdp::kTimer + std::chrono::milliseconds(static_cast<long>((4 * flight + 4) * slot_ms));
-}
-
 PhaseResult run_phase(lesson::LessonContext& context, int window, const std::string& name) {
   wire::LinkImpairment link;
   const auto& params = context.params();
@@ -73,7 +63,8 @@ PhaseResult run_phase(lesson::LessonContext& context, int window, const std::str
     TracedSocket socket = TracedSocket::open(me, Protocol::Udp);
     socket.bind(context.address("server", 9000));
     receiver_address.put(socket.local_endpoint());
-    socket.set_timeout(kReceiverSlice);
+    // Paced, a short slice would only fill the timeline with timeouts between the sender's calls.
+    socket.set_timeout(paced_timeout(context, kReceiverSlice, 4));
     int expected = 0;
     // The sender says it is done in-process, as a close would: ACKs must keep coming until then,
     // since the sender may still be resending a message whose ACK was lost.
@@ -113,7 +104,9 @@ PhaseResult run_phase(lesson::LessonContext& context, int window, const std::str
       }
       sent_end = std::max(sent_end, end);
       // Wait for the cumulative ACKs of this flight, or until the timer runs out.
-      const auto timer = retransmission_timer(context, end - base);
+      // Paced, a round trip of a flight is about four calls per message (send, the receiver's
+      // recvfrom and ACK, the sender's recvfrom).
+      const auto timer = paced_timeout(context, ReliabilityOnUdp::kTimer, 4 * (end - base) + 4);
       const auto deadline = Clock::now() + timer;
       while (base < end) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
