@@ -86,6 +86,21 @@ int main(int argc, char** argv) {
   run->add_option("--browser", run_options.browser_seconds,
                   "Seconds the server of http-from-sockets keeps answering a browser after the lesson")
       ->check(CLI::Range(0, 3600));
+  run->add_option("--seed", run_options.seed, "Impairment seed: the same seed loses the same packets")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const bool digits = !text.empty() && text.size() <= 19 &&
+                                text.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? std::string() : "expects a whole number from 0 to 999999999999999999, not '" + text + "'";
+          },
+          "SEED"))
+      ->capture_default_str();
+  run->add_option("--loss", run_options.loss_percent,
+                  "Packet loss in percent for lessons with a lossy link (0 or absent: the lesson's default)")
+      ->check(CLI::Range(0.0, 100.0));
+  run->add_option("--window", run_options.window, "Sliding window of reliability-on-udp, in messages")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
 
   auto* doctor = app.add_subcommand(
       "doctor", "Show which capture tier this machine allows, why, and how to enable more");

@@ -6,10 +6,12 @@
 #include "http_frame_by_frame.h"
 #include "http_from_sockets.h"
 #include "http_is_text.h"
+#include "reliability_on_udp.h"
 #include "tcp_handshake.h"
 #include "tcp_under_loss.h"
 #include "tcp_vs_udp_side_by_side.h"
 #include "tcp_vs_udp_hello.h"
+#include "udp_fire_and_forget.h"
 
 namespace wirestep::lessons {
 
@@ -22,8 +24,10 @@ lesson::Catalog make_catalog() {
   catalog.add(std::make_unique<HttpFromSockets>());
   catalog.add(std::make_unique<HttpFrameByFrame>());
   catalog.add(std::make_unique<BlockingVsEventLoop>());
+  catalog.add(std::make_unique<UdpFireAndForget>());
   catalog.add(std::make_unique<TcpUnderLoss>());
   catalog.add(std::make_unique<TcpVsUdpSideBySide>());
+  catalog.add(std::make_unique<ReliabilityOnUdp>());
   return catalog;
 }
 

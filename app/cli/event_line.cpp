@@ -126,6 +126,11 @@ std::string event_summary(const trace::Trace& trace, const Event& e, const proto
       return text;
     }
     case trace::EventKind::Impairment:
+      // The user-space relay names both sides and says itself what it did ("dropped by the relay: ...").
+      if (e.from != trace::kNoLane) {
+        return std::string(trace.lane_name(e.from)) + " -> " + std::string(trace.lane_name(e.to)) + "  " +
+               (e.requested > 0 ? std::to_string(e.requested) + " B  " : std::string()) + std::string(e.payload.text());
+      }
       return "wire " + std::string(trace::to_string(e.verdict)) +
              (e.link != trace::kNoSeq ? " event #" + std::to_string(e.link) : std::string()) + ": " +
              std::string(e.payload.text());

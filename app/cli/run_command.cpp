@@ -99,6 +99,9 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
   run_options.speed = options.speed;
   run_options.params.clients = options.clients;
   run_options.params.browser_seconds = options.browser_seconds;
+  run_options.params.seed = options.seed;
+  run_options.params.loss_percent = options.loss_percent;
+  run_options.params.window = options.window;
 
   g_interrupted.store(false);
   auto previous_handler = std::signal(SIGINT, on_interrupt);

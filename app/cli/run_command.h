@@ -1,6 +1,7 @@
 // `wirestep run LESSON`: run a lesson headless and print its live timeline.
 #pragma once
 
+#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -20,6 +21,9 @@ struct RunCommandOptions {
   std::string tier = "auto";
   bool frames = false;   // with --step: Enter releases one packet on the wire, not one call
   int browser_seconds = 0;  // http-from-sockets: keep its server up for a browser this long
+  std::uint64_t seed = 7;   // impairment seed: the same seed loses the same packets
+  double loss_percent = 0;  // 0: each lossy lesson's own default
+  int window = 8;           // reliability-on-udp: the sliding window
 };
 
 // Exit code: 0 finished, 1 failed or interrupted, 2 unknown lesson.

@@ -36,6 +36,7 @@ std::tuple<int, long, std::string_view> lane_order(std::string_view name) {
   };
   if (auto key = numbered("client", 0)) return *key;
   if (name == "wire") return {1, 0, name};
+  if (name == "relay") return {1, 1, name};  // the user-space relay sits between them, like the wire
   if (auto key = numbered("server", 3)) return *key;
   return {2, 0, name};
 }

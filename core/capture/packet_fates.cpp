@@ -29,7 +29,8 @@ std::vector<PacketToWrite> packets_to_write(const trace::Trace& trace, std::size
   for (std::size_t i = 0; i < count; ++i) {
     const trace::Event& e = trace[i];
     if (e.kind == trace::EventKind::Note) {
-      narration = e.payload.text();
+      // Cues are the notes on lane "lesson"; a note on an actor's lane reports a measurement.
+      if (trace.lane_name(e.lane) == "lesson") narration = e.payload.text();
     } else if (e.kind == trace::EventKind::Impairment) {
       if (e.verdict == trace::Verdict::Dropped && e.link != trace::kNoSeq) drop_reasons[e.link] = e.payload.text();
     } else if (e.kind == trace::EventKind::Packet) {

@@ -12,6 +12,8 @@ struct LessonParams {
   // http-from-sockets: after its own client, its server keeps answering (a browser) for this
   // many seconds. 0, the default, stops it at once so that tests and CI finish.
   int browser_seconds = 0;
+  // reliability-on-udp: how many messages the sliding window keeps in flight (1..64).
+  int window = 8;
 };
 
 }  // namespace wirestep::lesson

@@ -83,6 +83,13 @@ double Stepper::speed() const {
   return speed_;
 }
 
+std::chrono::milliseconds Stepper::call_interval() const {
+  std::lock_guard lock(mutex_);
+  if (speed_ <= 0) return std::chrono::milliseconds(0);
+  return std::chrono::ceil<std::chrono::milliseconds>(std::chrono::duration<double, std::milli>(
+      static_cast<double>(base_interval_.count()) / speed_));
+}
+
 bool Stepper::cancelled() const {
   std::lock_guard lock(mutex_);
   return cancelled_;

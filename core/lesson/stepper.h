@@ -47,6 +47,9 @@ class Stepper final : public net::CallGate {
   StepMode mode() const;
   Granularity granularity() const;
   double speed() const;
+  // How far apart paced calls go now (base interval / speed); zero when unpaced. Lessons with
+  // timers stretch them by this so a paced run does not time out on calls merely queued here.
+  std::chrono::milliseconds call_interval() const;
   bool cancelled() const;
   std::uint64_t released() const;            // calls let through so far
   std::uint64_t pending_steps() const;       // steps given that no call has used yet

@@ -240,6 +240,25 @@ TEST(ArrowIndexTest, IndexGrowsIncrementallyAndLanesAreOrdered) {
   EXPECT_EQ(index.arrows().arrows().size(), 1u);
 }
 
+TEST(ArrowIndexTest, TheRelayLaneStandsBetweenClientAndServer) {
+  trace::Trace t;
+  call(t, "server", Call::Bind, 10);
+  trace::Event verdict;
+  verdict.kind = trace::EventKind::Impairment;
+  verdict.lane = t.lane("relay");
+  verdict.from = t.lane("client");
+  verdict.to = t.lane("server");
+  verdict.verdict = trace::Verdict::Dropped;
+  t.append(verdict, "dropped by the relay: loss 30 %, seed 7");
+  call(t, "client", Call::SendTo, 30);
+  TimelineIndex index;
+  index.update(t);
+  ASSERT_EQ(index.columns().size(), 3u);
+  EXPECT_EQ(t.lane_name(index.columns()[0]), "client");
+  EXPECT_EQ(t.lane_name(index.columns()[1]), "relay");
+  EXPECT_EQ(t.lane_name(index.columns()[2]), "server");
+}
+
 TEST(HitTestTest, FindsMarksAndArrowsUnderThePointer) {
   trace::Trace t;
   call(t, "client", Call::Send, 100'000, 10, 0, 1);

@@ -125,5 +125,16 @@ TEST(Stepper, PacedPlaySpacesCallsApart) {
   EXPECT_EQ(stepper.released(), 4u);
 }
 
+TEST(Stepper, CallIntervalIsTheSpacingOfPacedCalls) {
+  Stepper stepper(StepMode::Play, Stepper::kUnpaced);
+  EXPECT_EQ(stepper.call_interval(), std::chrono::milliseconds(0));
+  stepper.set_speed(1);
+  EXPECT_EQ(stepper.call_interval(), std::chrono::milliseconds(400));
+  stepper.set_speed(8);
+  EXPECT_EQ(stepper.call_interval(), std::chrono::milliseconds(50));
+  stepper.set_base_interval(std::chrono::milliseconds(20));
+  EXPECT_EQ(stepper.call_interval(), std::chrono::milliseconds(3)) << "rounded up";
+}
+
 }  // namespace
 }  // namespace wirestep::lesson
