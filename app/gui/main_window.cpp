@@ -161,6 +161,8 @@ void MainWindow::draw() {
     // Following a paced run, start with room for a dozen calls so the first ones are not huge.
     feed.min_span_ns = static_cast<std::int64_t>(12 * 400e6 / state_.speed());
   }
+  feed.analyzer = &state_.packets();
+  feed.packet_next = state_.packet_next();
   if (const auto next = state_.pending(); next && state_.trace() != nullptr) {
     feed.pending = view::PendingMark{next->lane, panels::pending_label(state_)};
   }
