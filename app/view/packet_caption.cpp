@@ -11,6 +11,11 @@ namespace wirestep::view {
 std::string packet_caption(const trace::Event& packet, const proto::PacketSummary& summary,
                            std::optional<proto::RelativeSeq> relative, const proto::PacketAnalysis* analysis) {
   using proto::TcpFlags;
+  if (packet.verdict == trace::Verdict::Dropped) {
+    trace::Event delivered = packet;
+    delivered.verdict = trace::Verdict::Delivered;
+    return "dropped: " + packet_caption(delivered, summary, relative, analysis);
+  }
   if (summary.icmp) return fmt::format("ICMP {}/{}", summary.icmp_type, summary.icmp_code);
   if (summary.transport == trace::Transport::Udp) return fmt::format("UDP {} B", summary.payload_length);
   if (summary.transport != trace::Transport::Tcp) return fmt::format("IP {} B", packet.payload_size);

@@ -349,11 +349,25 @@ void TimelineIndex::update(const trace::Trace& trace) {
     }
     if (e.lane == trace::kNoLane) continue;
     if (e.lane >= lanes_.size()) lanes_.resize(static_cast<std::size_t>(e.lane) + 1);
+    if (e.kind != EventKind::Packet && lanes_[e.lane].calls.size() == 0 && lanes_[e.lane].states.size() == 0 &&
+        !lanes_[e.lane].packets) {
+      new_column = true;
+    }
     LaneTrack& lane = lanes_[e.lane];
-    if (lane.calls.size() == 0 && lane.states.size() == 0 && !lane.packets) new_column = true;
     if (e.kind == EventKind::Packet) {
-      lane.packets = true;  // drawn as an arrow between the hosts' columns, not a mark on the wire's
+      // Drawn as an arrow between the hosts' columns, not as a mark on the wire's. The hosts are
+      // columns even when only packets name them (a capture file has no socket calls).
+      for (const trace::LaneId id : {e.lane, e.from, e.to}) {
+        if (id == trace::kNoLane) continue;
+        if (id >= lanes_.size()) lanes_.resize(static_cast<std::size_t>(id) + 1);
+        if (!lanes_[id].packets && lanes_[id].calls.size() == 0 && lanes_[id].states.size() == 0) new_column = true;
+        lanes_[id].packets = true;
+      }
       arrows_.add(e, i);
+    } else if (e.kind == EventKind::Impairment && e.link != trace::kNoSeq) {
+      // What the wire did to a packet shows on the packet's arrow (a cross, a caption); a mark on
+      // the wire's column would cover the cross. The inspector gives the reason.
+      continue;
     } else if (e.kind == EventKind::TcpState) {
       lane.states.push(e.t_ns, i);
     } else {

@@ -44,7 +44,7 @@ struct Track {
 struct LaneTrack {
   Track calls;
   Track states;
-  bool packets = false;  // the wire: its packets are drawn as arrows, not marks, but it is a column
+  bool packets = false;  // packets pass or are addressed here: a column even without calls
 };
 
 // Data and Handshake are inferred from socket calls; Packet is a real IP packet the wire saw.
