@@ -215,7 +215,7 @@ void MainWindow::right_column(float height) {
       return requested_tab_ == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
     };
     if (ImGui::BeginTabItem("Inspector", nullptr, flags_for("inspector"))) {
-      inspector_.draw(state_.trace(), state_.selection);
+      inspector_.draw(state_.trace(), state_.selection, &state_.packets());
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("HTTP", nullptr, flags_for("http"))) {
