@@ -122,9 +122,11 @@ void InspectorPanel::draw_tree(view::Selection& selection) {
                                           ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY;
   if (!ImGui::BeginTable("##tree", 3, kTableFlags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 11);
-  ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("Bytes", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5);
+  // Both text columns stretch: with presenter-size text in a narrow panel a fixed Field column
+  // left no room for the values (a packet's are what a student came to read).
+  ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("Bytes", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00+00").x);
   ImGui::TableHeadersRow();
 
   // Pre-order storage: one pass, popping tree levels as the depth goes back up.

@@ -91,7 +91,9 @@ void TimelinePanel::update_view(const TimelineFeed& feed, const view::Viewport& 
   const std::size_t size = feed.trace->size();
   // Replaying, fit the whole recording so the picture holds still while the cursor moves.
   const std::size_t last = feed.replay ? size : std::min(feed.limit, size);
-  const std::int64_t end = last > 0 ? (*feed.trace)[last - 1].t_ns : 0;
+  std::int64_t end = last > 0 ? (*feed.trace)[last - 1].t_ns : 0;
+  // A held packet's arrow grows with the clock, and its head at the wire is the point of it.
+  if (feed.live && feed.packet_next) end = std::max(end, feed.trace->now_ns());
   if (auto_fit_) {
     view_.fit(0, std::max(end, feed.min_span_ns), plot_height);
   } else {

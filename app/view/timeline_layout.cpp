@@ -798,7 +798,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
             summary.transport == trace::Transport::Tcp) {
           prim.packet |= kPacketHeldRepeat;
           prim.event2 = waiting[earlier];
-          text += fmt::format(" (retransmitted: #{} still waits)", waiting[earlier]);
+          text += fmt::format(" again (#{} still waits)", waiting[earlier]);
           break;
         }
       }

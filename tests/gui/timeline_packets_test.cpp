@@ -262,7 +262,7 @@ TEST(TimelinePackets, HeldPacketsWaitAtTheWireAndTheKernelsRetransmissionWaitsBe
   EXPECT_TRUE(second->packet & kPacketHeldRepeat);
   EXPECT_FALSE(second->packet & kPacketNext);
   EXPECT_EQ(second->event2, held);
-  EXPECT_EQ(f.text(second), "held 500 ms: SYN seq=0 (retransmitted: #0 still waits)");
+  EXPECT_EQ(f.text(second), "held 500 ms: SYN seq=0 again (#0 still waits)");
   EXPECT_EQ(f.text(f.packet_arrow(held)), "next: packet, held 1.5 s: SYN seq=0");
 
   // A step releases the first: it becomes an arrow from when it left to when it arrived, and the
