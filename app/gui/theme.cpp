@@ -106,7 +106,7 @@ Palette presenter_palette() {
   p.arrow_text = rgb(255, 255, 255);
   p.label_bg = rgb(0, 0, 0, 235);
   p.handshake = rgb(80, 200, 255);
-  p.retransmission = rgb(255, 110, 255);
+  p.retransmission = rgb(200, 140, 255);  // not the magenta of a selection
   p.state_bg = rgb(60, 0, 120);
   p.state_text = rgb(255, 255, 255);
   p.cue = rgb(255, 255, 0);
