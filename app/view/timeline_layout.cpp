@@ -734,6 +734,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     const proto::PacketAnalysis* analysis = analysis_of(arrow.from_event);
     const proto::PacketSummary summary = proto::summarize(e.payload.span());
     prim.packet = packet_marks(e, summary, analysis);
+    if (prim.packet & kPacketDropped) ++out.stats.dropped;
     append_text(out, packet_caption(e, summary, relative_for(e, summary, analysis), analysis), prim);
     out.prims.push_back(prim);
     // A retransmission that repairs a drop: a dotted line back to the drop's cross.

@@ -279,6 +279,7 @@ struct FrameStats {
   std::size_t marks = 0;   // calls, states and folds drawn
   std::size_t arrows = 0;  // inferred and packet arrows (a fold of them counts once)
   std::size_t packets = 0;  // packets drawn, folds counted in full
+  std::size_t dropped = 0;  // packets drawn alone as dropped (a cross at the wire)
   std::size_t lanes = 0;
   std::size_t cues = 0;
   std::size_t drawn() const { return marks + arrows; }

@@ -180,6 +180,7 @@ TEST(TimelinePackets, ADroppedPacketStopsAtTheWireWithACrossAndItsRetransmission
   EXPECT_FLOAT_EQ(cross->x1, f.x_of(t, "wire")) << "it never got past the wire";
   EXPECT_FLOAT_EQ(cross->y1, f.y_of(2000));
   EXPECT_EQ(f.text(cross), "dropped: SYN seq=0");
+  EXPECT_EQ(f.list.stats.dropped, 1u);
   // The Impairment says why on inspection; as a mark on the wire it would cover the cross.
   EXPECT_TRUE(f.all(PrimKind::CallMark).empty());
 
