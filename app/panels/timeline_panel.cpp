@@ -465,6 +465,8 @@ void TimelinePanel::tooltip(const trace::Trace& trace, const Prim& prim) const {
       ImGui::TextUnformatted(cli::event_line(trace, recv).c_str());
       const std::int64_t flight = recv.t_ns - (send.t_ns - send.dur_ns);
       ImGui::TextDisabled("From the start of the send to the end of the recv: %s", view::format_duration(flight).c_str());
+      // Only flows without captured packets keep these arrows (the index hides the others).
+      ImGui::TextDisabled("Inferred from the two calls: the packets that carried these bytes were not captured.");
       if (prim.count > 1) ImGui::TextDisabled("%u arrows drawn as one here: zoom in to tell them apart.", prim.count);
       break;
     }

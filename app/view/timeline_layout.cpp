@@ -724,6 +724,14 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     prim.count = count;
     prim.event = arrow.from_event;
     prim.flags = flags_for(arrow.from_event);
+    // Selecting the Held event of a packet since released lights the arrow it became.
+    if (e.link != trace::kNoSeq && e.link < limit) {
+      std::uint64_t held = e.link;
+      if (trace[held].kind == EventKind::Impairment && trace[held].link < limit) held = trace[held].link;
+      if (trace[held].kind == EventKind::Packet && trace[held].verdict == trace::Verdict::Held) {
+        prim.flags |= flags_for(static_cast<std::size_t>(held));
+      }
+    }
     out.stats.packets += count;
     ++out.stats.arrows;
     if (count > 1) {

@@ -280,6 +280,12 @@ TEST(TimelinePackets, HeldPacketsWaitAtTheWireAndTheKernelsRetransmissionWaitsBe
   EXPECT_FLOAT_EQ(arrived->x1, f.x_of(t, "server"));
   ASSERT_NE(f.packet_arrow(repeat), nullptr);
   EXPECT_TRUE(f.packet_arrow(repeat)->packet & kPacketNext);
+  // The Held event, selected in the inspector, lights the arrow it became.
+  f.input.selected = held;
+  f.build(t);
+  EXPECT_TRUE(f.packet_arrow(delivered)->flags & kPrimSelected);
+  EXPECT_FALSE(f.packet_arrow(repeat)->flags & kPrimSelected);
+  f.input.selected.reset();
 
   // Replaying with the cursor before the release, the first still waits there.
   f.input.limit = delivered;
