@@ -414,7 +414,8 @@ void HttpPanel::draw(const trace::Trace* trace, view::Selection& selection) {
     ImGui::TextDisabled("No TCP bytes yet: the HTTP text appears here once a connection carries data.");
     return;
   }
-  if (trace != wire_trace_) {
+  // A new trace can be allocated where the old one was: a shorter one than was read is new too.
+  if (trace != wire_trace_ || trace->size() < wire_.analysed()) {
     wire_ = proto::http::HttpOverTcp{};
     wire_trace_ = trace;
   }

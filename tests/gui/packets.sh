@@ -42,9 +42,10 @@ fi
 line=$(grep '^self-check:' "$log" | tail -n 1)
 packets=$(echo "$line" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')
 dropped=$(echo "$line" | sed -n 's/.*dropped=\([0-9]*\).*/\1/p')
-# The refused SYN and its RST, the dropped SYN, its retransmission, SYN-ACK, ACK and the teardown.
-if [ -z "$packets" ] || [ "$packets" -lt 8 ]; then
-  echo "FAIL: expected at least 8 packets on the ladder ($line)"
+# The refused SYN and its RST, the dropped SYN, its retransmission, SYN-ACK and ACK; the teardown's
+# last packets can cross after the lesson's trace was saved, so they are not counted on.
+if [ -z "$packets" ] || [ "$packets" -lt 6 ]; then
+  echo "FAIL: expected at least 6 packets on the ladder ($line)"
   exit 1
 fi
 if [ "$dropped" != "1" ]; then
