@@ -56,6 +56,8 @@ void AppState::show_trace(std::shared_ptr<trace::Trace> trace) {
   active_anchor_.clear();
   selection = {};
   last_size_ = 0;
+  // A new trace can live at the old one's address: start the analysis over explicitly.
+  packets_ = proto::TcpFlowAnalyzer{};
 }
 
 bool AppState::open_lesson(std::string_view id, bool play) {
@@ -198,6 +200,10 @@ std::size_t AppState::previous_call_limit(std::size_t from) const {
     skipped_current = true;
   }
   return 0;
+}
+
+bool AppState::packet_next() const {
+  return live() && run_->stepper().granularity() == lesson::Granularity::Frames && run_->stepper().held_frames() > 0;
 }
 
 std::optional<net::PendingCall> AppState::pending() const {
@@ -361,6 +367,7 @@ bool AppState::update() {
   if (size != last_size_) {
     last_size_ = size;
     index_notes();
+    packets_.update(*trace_);  // only the new events: O(new packets)
     changed = true;
   }
 

@@ -16,6 +16,7 @@
 #include "lesson/catalog.h"
 #include "lesson/lesson_run.h"
 #include "net/actor.h"
+#include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/trace.h"
 #include "view/progress_store.h"
 #include "view/selection.h"
@@ -81,6 +82,11 @@ class AppState {
   // Scrub: show the events up to and including the last one at or before t_ns.
   void scrub_to_time(std::int64_t t_ns);
   std::optional<net::PendingCall> pending() const;
+  // Stepping frames with a packet held: the next Step releases the oldest held packet.
+  bool packet_next() const;
+  // The trace's TCP conversations: relative seq/ack, retransmissions and what caused them,
+  // duplicate ACKs. Fed by update() with each frame's new events.
+  const proto::TcpFlowAnalyzer& packets() const { return packets_; }
 
   view::Selection selection;
 
@@ -137,6 +143,7 @@ class AppState {
   bool replay_playing_ = false;
   std::chrono::steady_clock::time_point replay_next_{};
 
+  proto::TcpFlowAnalyzer packets_;
   std::vector<std::size_t> notes_;  // indices of Note events, in order
   std::size_t notes_scanned_ = 0;
   std::string narration_;

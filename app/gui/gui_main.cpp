@@ -262,7 +262,7 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
       const auto& stats = main_window.timeline_stats();
       const std::size_t events = state.trace() != nullptr ? state.trace()->size() : 0;
       std::cout << "self-check: events=" << events << " drawn=" << stats.drawn() << " lanes=" << stats.lanes
-                << " arrows=" << stats.arrows << std::endl;
+                << " arrows=" << stats.arrows << " packets=" << stats.packets << " dropped=" << stats.dropped << std::endl;
       if (stats.lanes > 0 && stats.drawn() == 0) {
         std::cerr << "wirestep: self-check failed: the lesson ran but the timeline drew nothing\n";
         exit_code = 1;

@@ -161,6 +161,8 @@ void MainWindow::draw() {
     // Following a paced run, start with room for a dozen calls so the first ones are not huge.
     feed.min_span_ns = static_cast<std::int64_t>(12 * 400e6 / state_.speed());
   }
+  feed.analyzer = &state_.packets();
+  feed.packet_next = state_.packet_next();
   if (const auto next = state_.pending(); next && state_.trace() != nullptr) {
     feed.pending = view::PendingMark{next->lane, panels::pending_label(state_)};
   }
@@ -213,7 +215,7 @@ void MainWindow::right_column(float height) {
       return requested_tab_ == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
     };
     if (ImGui::BeginTabItem("Inspector", nullptr, flags_for("inspector"))) {
-      inspector_.draw(state_.trace(), state_.selection);
+      inspector_.draw(state_.trace(), state_.selection, &state_.packets());
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("HTTP", nullptr, flags_for("http"))) {

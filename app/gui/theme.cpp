@@ -29,6 +29,7 @@ Palette dark_palette() {
   p.arrow_text = rgb(236, 238, 242);
   p.label_bg = rgb(24, 26, 31, 225);
   p.handshake = rgb(150, 180, 255);
+  p.retransmission = rgb(255, 120, 220);
   p.state_bg = rgb(60, 50, 90);
   p.state_text = rgb(215, 200, 255);
   p.cue = rgb(240, 200, 90);
@@ -66,6 +67,7 @@ Palette light_palette() {
   p.arrow_text = rgb(20, 24, 32);
   p.label_bg = rgb(252, 252, 250, 230);
   p.handshake = rgb(30, 100, 210);
+  p.retransmission = rgb(170, 30, 150);
   p.state_bg = rgb(235, 225, 255);
   p.state_text = rgb(80, 40, 150);
   p.cue = rgb(170, 110, 0);
@@ -104,6 +106,7 @@ Palette presenter_palette() {
   p.arrow_text = rgb(255, 255, 255);
   p.label_bg = rgb(0, 0, 0, 235);
   p.handshake = rgb(80, 200, 255);
+  p.retransmission = rgb(200, 140, 255);  // not the magenta of a selection
   p.state_bg = rgb(60, 0, 120);
   p.state_text = rgb(255, 255, 255);
   p.cue = rgb(255, 255, 0);

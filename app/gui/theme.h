@@ -31,6 +31,7 @@ struct Palette {
   ImU32 arrow_text;
   ImU32 label_bg;       // behind captions so lines do not cross the words
   ImU32 handshake;
+  ImU32 retransmission; // a packet sent again, and the dotted link to the drop it repairs
   ImU32 state_bg;
   ImU32 state_text;
   ImU32 cue;

@@ -1,6 +1,5 @@
-// HttpPanel: each direction of the selected connection as raw lines (CR/LF drawn as badges) beside a
-// split of the start line and headers. The split comes from view::split_http_message, a display-only
-// line splitter; the full HTTP/1.1 parser (core/proto/http) will replace the parsed side.
+// HttpPanel: each direction of the selected connection as raw lines (CR/LF drawn as badges) beside what
+// core's HTTP/1.1 parser made of them; on the wire tier both come from the captured packets (HttpOverTcp).
 #include "panels/http_panel.h"
 
 #include <imgui.h>
@@ -9,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "panels/panel_style.h"
+#include "view/packet_fields.h"
 #include "view/socket_call_fields.h"
 
 namespace wirestep::panels {
@@ -181,28 +183,33 @@ void wrapped(std::string_view text) {
   ImGui::PopTextWrapPos();
 }
 
-void draw_parsed(const view::HttpMessageView& message) {
-  if (!message.is_request && !message.is_response) {
-    ImGui::TextWrapped("Not HTTP: these bytes do not start with a request line or a status line.");
-    return;
-  }
+void draw_message(const proto::http::HttpMessage& message, std::size_t number) {
+  namespace http = proto::http;
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                      ImGuiTableFlags_SizingStretchProp;
   // Fixed + stretch columns: the value column takes whatever the name column leaves.
   constexpr ImGuiTableFlags kHeaderFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                            ImGuiTableFlags_SizingFixedFit;
-  ImGui::TextColored(ImColor(colours::kAccent), message.is_request ? "Request line" : "Status line");
+  ImGui::PushID(static_cast<int>(number));
+  ImGui::TextColored(ImColor(colours::kAccent), "%s (bytes %llu..)", message.is_request() ? "Request line" : "Status line",
+                     static_cast<unsigned long long>(message.start_offset));
   if (ImGui::BeginTable("##start", 2, kFlags)) {
     ImGui::TableSetupColumn("part", ImGuiTableColumnFlags_WidthFixed,
                             std::min(ImGui::GetFontSize() * 5, ImGui::GetContentRegionAvail().x * 0.4f));
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    const std::string version = message.version_range.empty()
+                                    ? std::string()
+                                    : fmt::format("HTTP/{}.{}", message.version.major, message.version.minor);
     const char* names[3] = {"method", "target", "version"};
-    if (message.is_response) {
+    std::string parts[3] = {message.method, message.target, version};
+    if (!message.is_request()) {
       names[0] = "version";
       names[1] = "status";
       names[2] = "reason";
+      parts[0] = version;
+      parts[1] = message.status_range.empty() ? std::string() : std::to_string(message.status_code);
+      parts[2] = message.reason;
     }
-    const std::string_view parts[3] = {message.part1, message.part2, message.part3};
     for (int i = 0; i < 3; ++i) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -221,14 +228,14 @@ void draw_parsed(const view::HttpMessageView& message) {
   // The name column is as wide as the longest name (but never more than 40% of the table) and
   // the value column gets the rest, so values only wrap when they really are longer than it.
   float name_width = 0;
-  for (const view::HttpHeader& header : message.headers) {
-    name_width = std::max(name_width, ImGui::CalcTextSize(header.name.data(), header.name.data() + header.name.size()).x);
+  for (const http::HeaderField& header : message.headers) {
+    name_width = std::max(name_width, ImGui::CalcTextSize(header.name.c_str()).x);
   }
   name_width = std::min(name_width + ImGui::GetFontSize() * 0.5f, ImGui::GetContentRegionAvail().x * 0.4f);
   if (!message.headers.empty() && ImGui::BeginTable("##headers", 2, kHeaderFlags)) {
     ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, name_width);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    for (const view::HttpHeader& header : message.headers) {
+    for (const http::HeaderField& header : message.headers) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       wrapped(header.name);
@@ -240,20 +247,62 @@ void draw_parsed(const view::HttpMessageView& message) {
     ImGui::EndTable();
   }
   ImGui::Spacing();
-  if (!message.head.head_end) {
+  if (message.blank_line.empty()) {
     ImGui::TextColored(ImColor(colours::kNote), "No blank line yet: the headers are not finished.");
+    ImGui::PopID();
     return;
   }
-  ImGui::TextColored(ImColor(colours::kBlankLine), "Blank line at byte %u: headers end",
-                     *message.head.blank_line);
-  ImGui::TextColored(ImColor(colours::kAccent), "Body (%zu bytes)", message.body.size());
+  ImGui::TextColored(ImColor(colours::kBlankLine), "Blank line at byte %llu: headers end",
+                     static_cast<unsigned long long>(message.blank_line.offset));
+  // How the parser knows where the body ends is the lesson of this part.
+  std::string framing;
+  switch (message.framing) {
+    case http::BodyFraming::None: framing = "no body"; break;
+    case http::BodyFraming::ContentLength:
+      framing = fmt::format("Content-Length: {}", message.content_length.value_or(0));
+      break;
+    case http::BodyFraming::Chunked: framing = fmt::format("chunked, {} chunks", message.chunks.size()); break;
+    case http::BodyFraming::UntilClose: framing = "until the connection closes"; break;
+  }
+  ImGui::TextColored(ImColor(colours::kAccent), "Body (%zu bytes: %s)%s", message.body.size(), framing.c_str(),
+                     message.complete ? "" : "  - still arriving");
   if (!message.body.empty()) {
     ImGui::PushFont(monospace_font());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_Text, 0.75f));
-    const std::string body = printable(message.body.substr(0, 2000), true);
+    const std::string body = printable(std::string_view(message.body).substr(0, 2000), true);
     ImGui::TextWrapped("%s", body.c_str());
     ImGui::PopStyleColor();
     ImGui::PopFont();
+  }
+  for (const http::ParseNote& note : message.notes) {
+    ImGui::TextColored(ImColor(colours::kNote), "Note (byte %llu): %s", static_cast<unsigned long long>(note.range.offset),
+                       note.text.c_str());
+  }
+  ImGui::PopID();
+}
+
+void draw_parsed(const view::ParsedStream& parsed) {
+  if (parsed.messages.empty() && !parsed.partial && !parsed.error) {
+    ImGui::TextDisabled("Nothing to parse yet.");
+    return;
+  }
+  std::size_t number = 0;
+  for (const auto& message : parsed.messages) {
+    if (number > 0) ImGui::Separator();
+    draw_message(message, number++);
+  }
+  if (parsed.partial && !parsed.error) {
+    if (number > 0) ImGui::Separator();
+    ImGui::TextColored(ImColor(colours::kNote), "Still arriving: the parser has read this much");
+    draw_message(*parsed.partial, number++);
+  }
+  if (parsed.error) {
+    if (number > 0) ImGui::Separator();
+    ImGui::PushStyleColor(ImGuiCol_Text, colours::kError);
+    ImGui::TextWrapped("Not HTTP (or broken) at byte %llu: %d %s - %s", static_cast<unsigned long long>(parsed.error->offset),
+                       parsed.error->status, std::string(proto::http::status_text(parsed.error->status)).c_str(),
+                       parsed.error->reason.c_str());
+    ImGui::PopStyleColor();
   }
 }
 
@@ -268,14 +317,16 @@ void select_line(const trace::Trace& trace, const view::StreamDirection& dir, st
   }
   if (best == nullptr) return;
   selection.event = best->event;
-  const proto::FieldTree tree = view::event_fields(trace, best->event);
-  selection.field = tree.field_at(static_cast<std::uint32_t>(offset - best->offset));
+  const bool packet = trace[best->event].kind == trace::EventKind::Packet;
+  const proto::FieldTree tree =
+      packet ? view::packet_fields(trace, best->event, nullptr) : view::event_fields(trace, best->event);
+  selection.field = tree.field_at(static_cast<std::uint32_t>(best->byte_offset + offset - best->offset));
 }
 
 }  // namespace
 
 void HttpPanel::draw_direction(const trace::Trace& trace, const view::StreamDirection& dir,
-                               const char* title, view::Selection& selection) {
+                               const view::ParsedStream& parsed_stream, const char* title, view::Selection& selection) {
   const std::optional<std::size_t> selected = selection.event;
   ImGui::TextColored(ImColor(colours::kAccent), "%s", title);
   ImGui::SameLine(0, ImGui::GetFontSize() * 0.5f);
@@ -294,13 +345,13 @@ void HttpPanel::draw_direction(const trace::Trace& trace, const view::StreamDire
       if (piece.event == *selected) range = std::pair{piece.offset, piece.offset + piece.length};
     }
   }
-  const view::HttpMessageView message = view::split_http_message(dir.bytes);
+  const view::HttpHead head = view::split_head(dir.bytes);
   const auto raw = [&] {
-    if (const auto clicked = draw_raw(dir, message.head, range)) select_line(trace, dir, *clicked, selection);
+    if (const auto clicked = draw_raw(dir, head, range)) select_line(trace, dir, *clicked, selection);
   };
   const auto parsed = [&] {
     ImGui::PushID(title);
-    draw_parsed(message);
+    draw_parsed(parsed_stream);
     ImGui::PopID();
   };
   if (show_ == Show::Raw) {
@@ -363,13 +414,41 @@ void HttpPanel::draw(const trace::Trace* trace, view::Selection& selection) {
     ImGui::TextDisabled("No TCP bytes yet: the HTTP text appears here once a connection carries data.");
     return;
   }
+  // A new trace can be allocated where the old one was: a shorter one than was read is new too.
+  if (trace != wire_trace_ || trace->size() < wire_.analysed()) {
+    wire_ = proto::http::HttpOverTcp{};
+    wire_trace_ = trace;
+  }
   if (trace != trace_ || flow != flow_ || trace->size() != trace_size_) {
-    streams_ = view::gather_flow_streams(*trace, flow, trace->size());
+    wire_.update(*trace);  // only the events since the last frame
+    namespace http = proto::http;
+    // Where the wire captured the flow's packets, both sides are read from them: what really
+    // arrived, parsed by the same HTTP parser the packets would meet in a server.
+    from_packets_ = wire_.stream(flow, http::StreamDirection::ClientToServer) != nullptr ||
+                    wire_.stream(flow, http::StreamDirection::ServerToClient) != nullptr;
+    if (from_packets_) {
+      view::WireStream request = view::wire_stream(*trace, wire_, flow, http::StreamDirection::ClientToServer);
+      view::WireStream response = view::wire_stream(*trace, wire_, flow, http::StreamDirection::ServerToClient);
+      streams_ = view::FlowStreams{flow, std::move(request.direction), std::move(response.direction)};
+      // Packets give the bytes only as far as they parsed as HTTP; past a parse error the socket
+      // calls (when recorded) still show every byte.
+      const view::FlowStreams calls = view::gather_flow_streams(*trace, flow, trace->size());
+      if (calls.request.bytes.size() > streams_.request.bytes.size()) streams_.request = calls.request;
+      if (calls.response.bytes.size() > streams_.response.bytes.size()) streams_.response = calls.response;
+      parsed_request_ = std::move(request.parsed);
+      parsed_response_ = std::move(response.parsed);
+    } else {
+      streams_ = view::gather_flow_streams(*trace, flow, trace->size());
+      parsed_request_ = view::parse_stream(streams_.request.bytes, http::ParserMode::Request);
+      std::vector<std::string> methods;
+      for (const auto& request : parsed_request_.messages) methods.push_back(request.method);
+      parsed_response_ = view::parse_stream(streams_.response.bytes, http::ParserMode::Response, methods);
+    }
     trace_ = trace;
     flow_ = flow;
     trace_size_ = trace->size();
   }
-  ImGui::Text("Connection #%u", flow);
+  ImGui::Text("Connection #%u %s", flow, from_packets_ ? "(from its packets)" : "(from socket calls)");
   // The toggle sits at the right end of the title row; on a very narrow panel it moves below.
   const float toggle_width = ImGui::CalcTextSize("BothRawParsed").x + ImGui::GetStyle().FramePadding.x * 6 + 4;
   const float title_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
@@ -382,9 +461,9 @@ void HttpPanel::draw(const trace::Trace* trace, view::Selection& selection) {
   ImGui::PopStyleColor();
   // Raw lines are never wrapped (every byte stays where it is): scroll sideways for long ones.
   ImGui::BeginChild("##http", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-  draw_direction(*trace, streams_.request, "Request", selection);
+  draw_direction(*trace, streams_.request, parsed_request_, "Request", selection);
   ImGui::Spacing();
-  draw_direction(*trace, streams_.response, "Response", selection);
+  draw_direction(*trace, streams_.response, parsed_response_, "Response", selection);
   ImGui::EndChild();
 }
 

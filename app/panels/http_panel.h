@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "proto/http/http_over_tcp.h"
 #include "trace/trace.h"
+#include "view/http_stream_parse.h"
 #include "view/http_text_view.h"
 #include "view/selection.h"
 
@@ -23,8 +25,8 @@ class HttpPanel {
   enum class Show : int { Both, Raw, Parsed };
 
   void draw_show_toggle();
-  void draw_direction(const trace::Trace& trace, const view::StreamDirection& dir, const char* title,
-                      view::Selection& selection);
+  void draw_direction(const trace::Trace& trace, const view::StreamDirection& dir, const view::ParsedStream& parsed,
+                      const char* title, view::Selection& selection);
 
   Show show_ = Show::Both;
 
@@ -33,6 +35,12 @@ class HttpPanel {
   trace::FlowId flow_ = trace::kNoFlow;
   std::size_t trace_size_ = 0;
   view::FlowStreams streams_;
+  view::ParsedStream parsed_request_;
+  view::ParsedStream parsed_response_;
+  bool from_packets_ = false;  // the flow's packets were captured: the streams are rebuilt from them
+  // HTTP read from the wire's packets, fed incrementally (only new events each frame).
+  proto::http::HttpOverTcp wire_;
+  const trace::Trace* wire_trace_ = nullptr;
 };
 
 }  // namespace wirestep::panels

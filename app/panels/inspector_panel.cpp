@@ -1,4 +1,4 @@
-// InspectorPanel: field tree (view::event_fields) over a HexView; a click on either selects in both.
+// InspectorPanel: field tree (view::event_fields, view::packet_fields) over a HexView; a click on either selects in both.
 #include "panels/inspector_panel.h"
 
 #include <imgui.h>
@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "panels/panel_style.h"
+#include "view/packet_fields.h"
 #include "view/socket_call_fields.h"
 
 namespace wirestep::panels {
@@ -31,7 +32,7 @@ bool is_ancestor(const proto::FieldTree& tree, int ancestor, int field) {
 
 }  // namespace
 
-void InspectorPanel::draw(const trace::Trace* trace, view::Selection& selection) {
+void InspectorPanel::draw(const trace::Trace* trace, view::Selection& selection, const proto::TcpFlowAnalyzer* analyzer) {
   if (trace == nullptr || !selection.event || *selection.event >= trace->size()) {
     ImGui::TextDisabled("Select an event on the timeline to inspect it.");
     return;
@@ -46,8 +47,15 @@ void InspectorPanel::draw(const trace::Trace* trace, view::Selection& selection)
     trace_size_ = 0;
   }
   // Later events can add facts (the TCP state change right after a call): rebuild as they arrive.
-  if (trace->size() != trace_size_) {
-    tree_ = view::event_fields(*trace, index);
+  // The analyzer can also catch up a frame later (what a packet means, its relative numbers).
+  const std::size_t analysed = analyzer != nullptr ? analyzer->analysed() : 0;
+  if (trace->size() != trace_size_ || analysed != analysed_) {
+    analysed_ = analysed;
+    if ((*trace)[index].kind == trace::EventKind::Packet) {
+      tree_ = view::packet_fields(*trace, index, analyzer != nullptr ? analyzer->at(index) : nullptr);
+    } else {
+      tree_ = view::event_fields(*trace, index);
+    }
     trace_size_ = trace->size();
   }
   if (selection.field >= static_cast<int>(tree_.size())) selection.field = -1;
@@ -57,27 +65,31 @@ void InspectorPanel::draw(const trace::Trace* trace, view::Selection& selection)
   const std::span<const std::byte> bytes =
       event.kind == trace::EventKind::Note ? std::span<const std::byte>{} : event.payload.span();
 
+  // A row under the pointer lights its bytes; otherwise the selected row's bytes stay lit.
   std::uint32_t hl_offset = 0;
   std::uint32_t hl_length = 0;
-  if (selection.field >= 0) {
-    hl_offset = tree_[static_cast<std::size_t>(selection.field)].offset;
-    hl_length = tree_[static_cast<std::size_t>(selection.field)].length;
+  const int lit = hovered_field_ >= 0 && hovered_field_ < static_cast<int>(tree_.size()) ? hovered_field_ : selection.field;
+  if (lit >= 0) {
+    hl_offset = tree_[static_cast<std::size_t>(lit)].offset;
+    hl_length = tree_[static_cast<std::size_t>(lit)].length;
   }
 
   // Tree on top, bytes below; without bytes the tree takes the whole panel.
   const float avail = ImGui::GetContentRegionAvail().y;
   const float tree_height = bytes.empty() ? 0.0f : std::max(120.0f, avail * 0.55f);
   ImGui::BeginChild("##fields", ImVec2(0, tree_height), false);
+  hovered_field_ = -1;
   draw_tree(selection);
   ImGui::EndChild();
   last_field_ = selection.field;
   if (bytes.empty()) return;
 
   ImGui::TextDisabled("%zu bytes", bytes.size());
-  if (selection.field >= 0 && hl_length > 0) {
+  if (lit >= 0 && hl_length > 0) {
     ImGui::SameLine();
-    ImGui::TextColored(ImColor(colours::kAccent), "selected: %s  (bytes %u..%u, %u long)",
-                       tree_[static_cast<std::size_t>(selection.field)].name.c_str(), hl_offset,
+    ImGui::TextColored(ImColor(colours::kAccent), "%s: %s  (bytes %u..%u, %u long)",
+                       lit == selection.field ? "selected" : "pointed at",
+                       tree_[static_cast<std::size_t>(lit)].name.c_str(), hl_offset,
                        hl_offset + hl_length - 1, hl_length);
   } else {
     ImGui::SameLine();
@@ -110,9 +122,11 @@ void InspectorPanel::draw_tree(view::Selection& selection) {
                                           ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY;
   if (!ImGui::BeginTable("##tree", 3, kTableFlags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 11);
-  ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("Bytes", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5);
+  // Both text columns stretch: with presenter-size text in a narrow panel a fixed Field column
+  // left no room for the values (a packet's are what a student came to read).
+  ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("Bytes", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00+00").x);
   ImGui::TableHeadersRow();
 
   // Pre-order storage: one pass, popping tree levels as the depth goes back up.
@@ -146,6 +160,7 @@ void InspectorPanel::draw_tree(view::Selection& selection) {
     const bool open = ImGui::TreeNodeEx(field.name.c_str(), flags);
     ImGui::PopStyleColor();
     if (ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen()) selection.field = index;
+    if (ImGui::IsItemHovered()) hovered_field_ = index;
     if (reveal_field_ && selection.field == index) {
       ImGui::SetScrollHereY(0.5f);
       reveal_field_ = false;

@@ -7,6 +7,7 @@
 
 #include "panels/hex_view.h"
 #include "proto/field_tree.h"
+#include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/trace.h"
 #include "view/selection.h"
 
@@ -14,7 +15,8 @@ namespace wirestep::panels {
 
 class InspectorPanel {
  public:
-  void draw(const trace::Trace* trace, view::Selection& selection);
+  // analyzer: the trace's TCP analysis, for what a packet means and its relative numbers (optional).
+  void draw(const trace::Trace* trace, view::Selection& selection, const proto::TcpFlowAnalyzer* analyzer = nullptr);
 
  private:
   void draw_tree(view::Selection& selection);
@@ -23,6 +25,8 @@ class InspectorPanel {
   const trace::Trace* trace_ = nullptr;
   std::size_t event_ = ~std::size_t{0};
   std::size_t trace_size_ = 0;
+  std::size_t analysed_ = 0;   // the analyzer's progress when the tree was built
+  int hovered_field_ = -1;     // the row under the pointer this frame: its bytes light up
   proto::FieldTree tree_;
   int last_field_ = -1;        // selection.field as this panel left it last frame
   bool reveal_field_ = false;  // open the selected field's parents and scroll to it (set by a hex click)

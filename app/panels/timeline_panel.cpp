@@ -91,7 +91,9 @@ void TimelinePanel::update_view(const TimelineFeed& feed, const view::Viewport& 
   const std::size_t size = feed.trace->size();
   // Replaying, fit the whole recording so the picture holds still while the cursor moves.
   const std::size_t last = feed.replay ? size : std::min(feed.limit, size);
-  const std::int64_t end = last > 0 ? (*feed.trace)[last - 1].t_ns : 0;
+  std::int64_t end = last > 0 ? (*feed.trace)[last - 1].t_ns : 0;
+  // A held packet's arrow grows with the clock, and its head at the wire is the point of it.
+  if (feed.live && feed.packet_next) end = std::max(end, feed.trace->now_ns());
   if (auto_fit_) {
     view_.fit(0, std::max(end, feed.min_span_ns), plot_height);
   } else {
@@ -198,7 +200,11 @@ std::optional<std::int64_t> TimelinePanel::draw(const TimelineFeed& feed, view::
   input.hovered = selection.hovered_event;
   input.pending = feed.pending;
   input.replay = feed.replay;
+  input.analyzer = feed.analyzer;
+  input.packet_next = feed.packet_next;
+  if (feed.live) input.clock_ns = feed.trace->now_ns();
   if (feed.replay && feed.limit < feed.trace->size()) input.now_ns = (*feed.trace)[feed.limit - 1].t_ns;
+  analyzer_ = feed.analyzer;
   view::build_frame(*feed.trace, index_, input, list_);
   paint(*feed.trace, vp);
   dl->PopClipRect();
@@ -313,6 +319,52 @@ void TimelinePanel::paint(const trace::Trace& trace, const view::Viewport& vp) c
         }
         break;
       }
+      case PrimKind::PacketLink:
+        dashed_line(dl, ImVec2(p.x0, p.y0), ImVec2(p.x1, p.y1), pal.retransmission, lw, 2, 4);
+        break;
+      case PrimKind::PacketArrow: {
+        const ImVec2 a(p.x0, p.y0), b(p.x1, p.y1);
+        const bool strong = (p.flags & (view::kPrimSelected | view::kPrimHovered)) != 0;
+        ImU32 colour = p.x1 >= p.x0 ? pal.arrow : pal.arrow_back;
+        if (p.packet & view::kPacketRetransmission) colour = pal.retransmission;
+        if (p.packet & (view::kPacketHeld | view::kPacketHeldRepeat)) colour = pal.pending;
+        if (p.packet & (view::kPacketDropped | view::kPacketCorrupted | view::kPacketReset)) colour = pal.error;
+        const ImU32 line = strong ? pal.selected : colour;
+        const float width = strong ? lw * 2.4f : lw * 1.8f;
+        if (p.count > 1) {
+          dl->AddLine(a, b, (line & 0x00FFFFFF) | 0x90000000, width * 2.5f);
+        } else if (p.packet & view::kPacketHeld) {
+          // Waiting at the wire: dashed up to the wire and a pause sign where it stands.
+          dashed_line(dl, a, b, line, width, 7, 4);
+          const float h = lh * 0.45f;
+          dl->AddRectFilled(ImVec2(b.x - h * 0.6f, b.y - h), ImVec2(b.x - h * 0.2f, b.y + h), line);
+          dl->AddRectFilled(ImVec2(b.x + h * 0.2f, b.y - h), ImVec2(b.x + h * 0.6f, b.y + h), line);
+          if (p.packet & view::kPacketNext) dl->AddCircle(b, h * 1.9f, pal.pending, 0, lw * 1.5f);
+        } else {
+          dl->AddLine(a, b, line, width);
+          if (p.packet & view::kPacketDuplicated) {
+            // A second copy: a thin twin line beside it.
+            dl->AddLine(ImVec2(a.x, a.y + 4), ImVec2(b.x, b.y + 4), line, 1.0f);
+          }
+        }
+        if (p.packet & view::kPacketDropped) {
+          const float c = lh * 0.5f;
+          dl->AddLine(ImVec2(b.x - c, b.y - c), ImVec2(b.x + c, b.y + c), pal.error, lw * 2.2f);
+          dl->AddLine(ImVec2(b.x - c, b.y + c), ImVec2(b.x + c, b.y - c), pal.error, lw * 2.2f);
+        } else if (!(p.packet & view::kPacketHeld)) {
+          arrow_head(dl, a, b, line, 9 + lw * 2);
+        }
+        if (p.flags & view::kPrimLabel) {
+          const float t = p.label_t;
+          const ImU32 text_colour = (p.packet & (view::kPacketDropped | view::kPacketHeld | view::kPacketRetransmission |
+                                                 view::kPacketReset | view::kPacketDuplicated | view::kPacketOutOfOrder))
+                                        ? colour
+                                        : pal.arrow_text;
+          plate_text(dl, ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t - lh * 0.7f), text, text_colour,
+                     pal.label_bg);
+        }
+        break;
+      }
       case PrimKind::Fold: {
         const float y1 = std::max(p.y1, p.y0 + 6);
         dl->AddRectFilled(ImVec2(p.x0 - 5, p.y0), ImVec2(p.x0 + 5, y1), pal.fold, 5.0f);
@@ -413,7 +465,26 @@ void TimelinePanel::tooltip(const trace::Trace& trace, const Prim& prim) const {
       ImGui::TextUnformatted(cli::event_line(trace, recv).c_str());
       const std::int64_t flight = recv.t_ns - (send.t_ns - send.dur_ns);
       ImGui::TextDisabled("From the start of the send to the end of the recv: %s", view::format_duration(flight).c_str());
+      // Only flows without captured packets keep these arrows (the index hides the others).
+      ImGui::TextDisabled("Inferred from the two calls: the packets that carried these bytes were not captured.");
       if (prim.count > 1) ImGui::TextDisabled("%u arrows drawn as one here: zoom in to tell them apart.", prim.count);
+      break;
+    }
+    case PrimKind::PacketArrow: {
+      const trace::Event& e = trace[prim.event];
+      if (prim.count > 1) {
+        ImGui::TextUnformatted(fmt::format("{} packets drawn as one here: zoom in to tell them apart.", prim.count).c_str());
+        break;
+      }
+      ImGui::TextUnformatted(cli::event_line(trace, e, analyzer_ != nullptr ? analyzer_->at(prim.event) : nullptr).c_str());
+      if (prim.packet & view::kPacketHeld) {
+        ImGui::TextDisabled("Held at the wire until you step (→). The sender's kernel does not know: its "
+                            "retransmission timer keeps running, and a SYN held about a second is sent again.");
+      } else if (e.dur_ns > 0) {
+        ImGui::TextDisabled("On the wire for %s", view::format_duration(e.dur_ns).c_str());
+      }
+      if (prim.packet & view::kPacketDropped) ImGui::TextDisabled("The wire dropped it: it never reached its host.");
+      ImGui::TextDisabled("Click to inspect its fields and bytes.");
       break;
     }
     case PrimKind::Handshake: {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/trace.h"
 #include "view/selection.h"
 #include "view/timeline_layout.h"
@@ -19,6 +20,8 @@ struct TimelineFeed {
   bool replay = false;            // limit is a replay cursor the user can scrub
   std::int64_t min_span_ns = 0;   // following live, keep at least this much time in view
   std::optional<view::PendingMark> pending;
+  const proto::TcpFlowAnalyzer* analyzer = nullptr;  // relative numbers and meaning of packets
+  bool packet_next = false;  // stepping frames and a packet waits: the oldest held one goes next
 };
 
 class TimelinePanel {
@@ -42,6 +45,7 @@ class TimelinePanel {
   void tooltip(const trace::Trace& trace, const view::Prim& prim) const;
 
   view::TimelineIndex index_;
+  const proto::TcpFlowAnalyzer* analyzer_ = nullptr;  // this frame's, for tooltips
   view::TimelineView view_;
   view::DrawList list_;
   view::Viewport viewport_;

@@ -1,9 +1,9 @@
 // HTTP text for display: a flow's bytes per direction, split into lines with their CR/LF endings.
 #pragma once
 
-// This is a SMALL line splitter for showing HTTP text, not an HTTP parser: it never validates,
-// never decodes chunked bodies, and stops at the first blank line. The full HTTP/1.1 parser in
-// core/proto/http will replace the parsed side of the HTTP panel when it lands.
+// This is a SMALL line splitter for showing raw HTTP text, not an HTTP parser: it never validates,
+// never decodes chunked bodies, and stops at the first blank line. The panel's parsed side uses
+// core/proto/http (view/http_stream_parse.h).
 
 #include <cstddef>
 #include <cstdint>
@@ -70,6 +70,7 @@ struct StreamPiece {
   std::uint64_t offset = 0;    // stream offset of its first byte
   std::uint32_t length = 0;
   bool received = false;       // a recv on the receiving side (else a send)
+  std::uint32_t byte_offset = 0;  // where its first byte sits in the event's payload (a packet: past its headers)
 };
 
 // The bytes one side sent to the other, in stream order.

@@ -1,6 +1,11 @@
 // Timeline logic: the incremental index, send->recv matching and one frame's primitives, all without ImGui.
 #include "view/timeline_layout.h"
 
+#include "proto/packet/packet_summary.h"
+#include "proto/packet/tcp_flow_analyzer.h"
+#include "view/packet_caption.h"
+#include "view/time_format.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -134,8 +139,11 @@ std::size_t Track::index_bound(std::size_t limit) const {
 void ArrowIndex::push(const Arrow& arrow) {
   const auto index = static_cast<std::uint32_t>(arrows_.size());
   arrows_.push_back(arrow);
+  // An inferred arrow of a flow whose packets are on display would draw the same thing twice.
+  if (arrow.kind != ArrowKind::Packet && flow_has_packets(arrow.flow)) return;
   const auto span = static_cast<std::uint64_t>(arrow.t_hi() - arrow.t_lo());
-  Bucket& bucket = buckets_[static_cast<std::size_t>(std::bit_width(span))];
+  auto& buckets = arrow.kind == ArrowKind::Packet ? packet_buckets_ : buckets_;
+  Bucket& bucket = buckets[static_cast<std::size_t>(std::bit_width(span))];
   // Arrows arrive nearly in t_hi order: the insertion point is almost always the end.
   auto at = std::upper_bound(bucket.t_hi.begin(), bucket.t_hi.end(), arrow.t_hi());
   const auto pos = at - bucket.t_hi.begin();
@@ -143,7 +151,71 @@ void ArrowIndex::push(const Arrow& arrow) {
   bucket.arrow.insert(bucket.arrow.begin() + pos, index);
 }
 
-void ArrowIndex::match_tcp(Stream& stream, const Segment& segment, bool is_send) {
+void ArrowIndex::hide_inferred(trace::FlowId flow) {
+  // Once per flow, and only when a capture stamped a packet after a call it caused (libpcap).
+  for (Bucket& bucket : buckets_) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < bucket.arrow.size(); ++i) {
+      if (arrows_[bucket.arrow[i]].flow == flow) continue;
+      bucket.arrow[kept] = bucket.arrow[i];
+      bucket.t_hi[kept] = bucket.t_hi[i];
+      ++kept;
+    }
+    bucket.arrow.resize(kept);
+    bucket.t_hi.resize(kept);
+  }
+}
+
+std::optional<std::uint32_t> ArrowIndex::isn(trace::FlowId flow, const trace::Address& sender) const {
+  const auto found = isns_.find({flow, sender.port});
+  if (found == isns_.end()) return std::nullopt;
+  return found->second;
+}
+
+void ArrowIndex::add_packet(const Event& e, std::uint32_t index) {
+  if (e.flow != trace::kNoFlow) {
+    if (e.flow >= packet_flows_.size()) packet_flows_.resize(static_cast<std::size_t>(e.flow) + 1, 0);
+    if (packet_flows_[e.flow] == 0) {
+      packet_flows_[e.flow] = 1;
+      hide_inferred(e.flow);
+    }
+  }
+  if (e.transport == trace::Transport::Tcp && e.payload.size >= 20) {
+    const proto::PacketSummary summary = proto::summarize(e.payload.span());
+    if (summary.transport == trace::Transport::Tcp && summary.has_flag(proto::TcpFlags::kSyn)) {
+      isns_.try_emplace({e.flow, summary.src.port}, summary.tcp_seq);
+    }
+  }
+  if (e.verdict == trace::Verdict::Held) {
+    held_by_seq_[e.seq] = held_.size();
+    held_.push_back({index, kNoEvent});
+    return;
+  }
+  // A packet the wire let go after holding it links to the Held event, directly or through the
+  // Impairment that says why it was late, doubled or damaged.
+  if (e.link != trace::kNoSeq && trace_ != nullptr) {
+    std::uint64_t held_seq = e.link;
+    if (held_seq < trace_->size() && (*trace_)[held_seq].kind == EventKind::Impairment) {
+      held_seq = (*trace_)[held_seq].link;
+    }
+    if (const auto found = held_by_seq_.find(held_seq); found != held_by_seq_.end()) {
+      HeldPacket& held = held_[found->second];
+      held.released = std::min<std::uint64_t>(held.released, index);
+    }
+  }
+  if (e.from == trace::kNoLane) return;
+  Arrow arrow;
+  arrow.kind = ArrowKind::Packet;
+  arrow.from_event = arrow.to_event = index;
+  arrow.from_lane = e.from;
+  arrow.to_lane = e.to;
+  arrow.t_from = e.t_ns - std::max<std::int64_t>(0, e.dur_ns);
+  arrow.t_to = e.t_ns;
+  arrow.flow = e.flow;
+  push(arrow);
+}
+
+void ArrowIndex::match_tcp(Stream& stream, const Segment& segment, bool is_send, trace::FlowId flow) {
   std::vector<Segment>& other = is_send ? stream.recvs : stream.sends;
   auto it = std::partition_point(other.begin(), other.end(),
                                  [&](const Segment& s) { return s.end <= segment.begin; });
@@ -157,6 +229,7 @@ void ArrowIndex::match_tcp(Stream& stream, const Segment& segment, bool is_send)
     arrow.to_lane = recv.lane;
     arrow.t_from = send.t;
     arrow.t_to = recv.t;
+    arrow.flow = flow;
     arrow.offset = std::max(send.begin, recv.begin);
     arrow.bytes = static_cast<std::uint32_t>(std::min(send.end, recv.end) - arrow.offset);
     push(arrow);
@@ -165,7 +238,7 @@ void ArrowIndex::match_tcp(Stream& stream, const Segment& segment, bool is_send)
   own.push_back(segment);
 }
 
-void ArrowIndex::match_udp(Stream& stream, const Segment& segment, bool is_send) {
+void ArrowIndex::match_udp(Stream& stream, const Segment& segment, bool is_send, trace::FlowId flow) {
   auto same_datagram = [&](const Segment& a, const Segment& b) {
     if (a.size != b.size) return false;
     if (trace_ == nullptr) return true;
@@ -191,6 +264,7 @@ void ArrowIndex::match_udp(Stream& stream, const Segment& segment, bool is_send)
     arrow.to_lane = recv.lane;
     arrow.t_from = send.t;
     arrow.t_to = recv.t;
+    arrow.flow = flow;
     arrow.offset = send.begin;
     arrow.bytes = send.size;
     push(arrow);
@@ -202,8 +276,12 @@ void ArrowIndex::match_udp(Stream& stream, const Segment& segment, bool is_send)
 }
 
 void ArrowIndex::add(const Event& e, std::size_t index) {
-  if (e.kind != EventKind::SocketCall) return;
   const auto event = static_cast<std::uint32_t>(index);
+  if (e.kind == EventKind::Packet) {
+    add_packet(e, event);
+    return;
+  }
+  if (e.kind != EventKind::SocketCall) return;
   if (e.flow == trace::kNoFlow) return;
 
   if (e.transport == trace::Transport::Tcp && (e.call == Call::Connect || e.call == Call::Accept)) {
@@ -227,6 +305,7 @@ void ArrowIndex::add(const Event& e, std::size_t index) {
     // The kernels finish the handshake while connect() runs; accept() may come much later.
     arrow.t_from = connect.t_start;
     arrow.t_to = connect.t_end;
+    arrow.flow = e.flow;
     push(arrow);
     others.erase(found);
     return;
@@ -246,9 +325,9 @@ void ArrowIndex::add(const Event& e, std::size_t index) {
   segment.size = static_cast<std::uint32_t>(e.result);
   Stream& stream = streams_[key];
   if (e.transport == trace::Transport::Udp) {
-    match_udp(stream, segment, is_send);
+    match_udp(stream, segment, is_send, e.flow);
   } else {
-    match_tcp(stream, segment, is_send);
+    match_tcp(stream, segment, is_send, e.flow);
   }
 }
 
@@ -272,9 +351,26 @@ void TimelineIndex::update(const trace::Trace& trace) {
     if (e.lane == trace::kNoLane) continue;
     if (e.kind == EventKind::TcpMetrics) continue;  // thousands of samples: the TCP graph tab plots them
     if (e.lane >= lanes_.size()) lanes_.resize(static_cast<std::size_t>(e.lane) + 1);
+    if (e.kind != EventKind::Packet && lanes_[e.lane].calls.size() == 0 && lanes_[e.lane].states.size() == 0 &&
+        !lanes_[e.lane].packets) {
+      new_column = true;
+    }
     LaneTrack& lane = lanes_[e.lane];
-    if (lane.calls.size() == 0 && lane.states.size() == 0) new_column = true;
-    if (e.kind == EventKind::TcpState) {
+    if (e.kind == EventKind::Packet) {
+      // Drawn as an arrow between the hosts' columns, not as a mark on the wire's. The hosts are
+      // columns even when only packets name them (a capture file has no socket calls).
+      for (const trace::LaneId id : {e.lane, e.from, e.to}) {
+        if (id == trace::kNoLane) continue;
+        if (id >= lanes_.size()) lanes_.resize(static_cast<std::size_t>(id) + 1);
+        if (!lanes_[id].packets && lanes_[id].calls.size() == 0 && lanes_[id].states.size() == 0) new_column = true;
+        lanes_[id].packets = true;
+      }
+      arrows_.add(e, i);
+    } else if (e.kind == EventKind::Impairment && e.link != trace::kNoSeq) {
+      // What the wire did to a packet shows on the packet's arrow (a cross, a caption); a mark on
+      // the wire's column would cover the cross. The inspector gives the reason.
+      continue;
+    } else if (e.kind == EventKind::TcpState) {
       lane.states.push(e.t_ns, i);
     } else {
       lane.calls.push(e.t_ns, i);
@@ -285,7 +381,7 @@ void TimelineIndex::update(const trace::Trace& trace) {
   if (new_column) {
     columns_.clear();
     for (std::size_t id = 0; id < lanes_.size(); ++id) {
-      if (lanes_[id].calls.size() > 0 || lanes_[id].states.size() > 0) {
+      if (lanes_[id].calls.size() > 0 || lanes_[id].states.size() > 0 || lanes_[id].packets) {
         columns_.push_back(static_cast<trace::LaneId>(id));
       }
     }
@@ -588,10 +684,151 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
         });
   }
 
+  // Real packets: relative numbers from the analyzer when it has seen the packet, else from the
+  // SYNs the index has seen (held packets are not traffic to the analyzer yet).
+  auto relative_for = [&](const Event& e, const proto::PacketSummary& summary,
+                          const proto::PacketAnalysis* analysis) -> std::optional<proto::RelativeSeq> {
+    if (analysis != nullptr && analysis->tcp && analysis->isn_known) {
+      return proto::RelativeSeq{summary.tcp_seq - analysis->relative_seq, summary.tcp_ack - analysis->relative_ack};
+    }
+    const auto isn_src = index.arrows().isn(e.flow, summary.src);
+    if (!isn_src) return std::nullopt;
+    const auto isn_dst = index.arrows().isn(e.flow, summary.dst);
+    return proto::RelativeSeq{*isn_src, isn_dst ? *isn_dst : summary.tcp_ack - 1};
+  };
+  auto analysis_of = [&](std::size_t event) -> const proto::PacketAnalysis* {
+    return input.analyzer != nullptr ? input.analyzer->at(event) : nullptr;
+  };
+  // Where a packet stops short of its receiver: on the wire's column (the middle, failing that).
+  auto wire_x = [&](const Event& e, float x_from, float x_to) {
+    if (e.lane < lane_x.size() && lane_x[e.lane] >= 0) return lane_x[e.lane];
+    return (x_from + x_to) / 2;
+  };
+  auto packet_arrow = [&](const Arrow& arrow, std::uint32_t count) {
+    const Event& e = trace[arrow.from_event];
+    float x0 = lane_x[arrow.from_lane];
+    if (x0 < 0) return;
+    const float x_to = arrow.to_lane < lane_x.size() ? lane_x[arrow.to_lane] : -1.0f;
+    const bool stops = e.verdict == trace::Verdict::Dropped || x_to < 0;
+    if (x_to < 0 && !stops) return;
+    float x1 = stops ? wire_x(e, x0, x_to < 0 ? x0 : x_to) : x_to;
+    if (x1 == x0) return;
+    float y0 = view.y_of(arrow.t_from, top);
+    float y1 = view.y_of(arrow.t_to, top);
+    if (!clip_rows(x0, y0, x1, y1, top - lh, bottom + lh)) return;
+    Prim prim;
+    prim.kind = PrimKind::PacketArrow;
+    prim.lane = arrow.from_lane;
+    prim.x0 = x0;
+    prim.y0 = y0;
+    prim.x1 = x1;
+    prim.y1 = y1;
+    prim.count = count;
+    prim.event = arrow.from_event;
+    prim.flags = flags_for(arrow.from_event);
+    // Selecting the Held event of a packet since released lights the arrow it became.
+    if (e.link != trace::kNoSeq && e.link < limit) {
+      std::uint64_t held = e.link;
+      if (trace[held].kind == EventKind::Impairment && trace[held].link < limit) held = trace[held].link;
+      if (trace[held].kind == EventKind::Packet && trace[held].verdict == trace::Verdict::Held) {
+        prim.flags |= flags_for(static_cast<std::size_t>(held));
+      }
+    }
+    out.stats.packets += count;
+    ++out.stats.arrows;
+    if (count > 1) {
+      append_text(out, fmt::format("×{} packets", count), prim);
+      out.prims.push_back(prim);
+      return;
+    }
+    const proto::PacketAnalysis* analysis = analysis_of(arrow.from_event);
+    const proto::PacketSummary summary = proto::summarize(e.payload.span());
+    prim.packet = packet_marks(e, summary, analysis);
+    if (prim.packet & kPacketDropped) ++out.stats.dropped;
+    append_text(out, packet_caption(e, summary, relative_for(e, summary, analysis), analysis), prim);
+    out.prims.push_back(prim);
+    // A retransmission that repairs a drop: a dotted line back to the drop's cross.
+    if (analysis != nullptr && analysis->caused_by_drop && *analysis->caused_by_drop < limit) {
+      const Event& drop = trace[*analysis->caused_by_drop];
+      if (drop.from >= lane_x.size() || lane_x[drop.from] < 0) return;
+      const float drop_to = drop.to < lane_x.size() && lane_x[drop.to] >= 0 ? lane_x[drop.to] : lane_x[drop.from];
+      Prim link;
+      link.kind = PrimKind::PacketLink;
+      link.lane = arrow.from_lane;
+      link.x0 = drop.verdict == trace::Verdict::Dropped ? wire_x(drop, lane_x[drop.from], drop_to) : drop_to;
+      link.y0 = view.y_of(drop.t_ns, top);
+      link.x1 = lane_x[arrow.from_lane];
+      link.y1 = view.y_of(arrow.t_from, top);
+      link.event = arrow.from_event;
+      link.event2 = *analysis->caused_by_drop;
+      if (clip_rows(link.x0, link.y0, link.x1, link.y1, top - lh, bottom + lh)) out.prims.push_back(link);
+    }
+  };
+
+  // Packets the wire holds for a step: an arrow from the sender to the wire that grows while it
+  // waits. The kernel's timers keep running, so a held SYN can be followed by its retransmission,
+  // held behind it: both wait at the wire, the later one marked as the repeat it is.
+  {
+    const std::int64_t now = input.clock_ns >= 0 ? input.clock_ns
+                             : input.now_ns >= 0  ? input.now_ns
+                                                  : (limit > 0 ? trace[limit - 1].t_ns : 0);
+    std::vector<std::size_t> waiting;  // held events still waiting at the cursor, oldest first
+    for (const auto& held : index.arrows().held()) {
+      if (held.event < limit && held.released >= limit) waiting.push_back(held.event);
+    }
+    for (std::size_t w = 0; w < waiting.size(); ++w) {
+      const std::size_t event = waiting[w];
+      const Event& e = trace[event];
+      if (e.from >= lane_x.size() || lane_x[e.from] < 0) continue;
+      float x0 = lane_x[e.from];
+      const float x_to = e.to < lane_x.size() && lane_x[e.to] >= 0 ? lane_x[e.to] : x0;
+      float x1 = wire_x(e, x0, x_to);
+      float y0 = view.y_of(e.t_ns, top);
+      float y1 = view.y_of(std::max(now, e.t_ns), top);
+      if (x1 == x0 || !clip_rows(x0, y0, x1, y1, top - lh, bottom + lh)) continue;
+      const proto::PacketSummary summary = proto::summarize(e.payload.span());
+      Prim prim;
+      prim.kind = PrimKind::PacketArrow;
+      prim.lane = e.from;
+      prim.x0 = x0;
+      prim.y0 = y0;
+      prim.x1 = x1;
+      prim.y1 = y1;
+      prim.event = event;
+      prim.flags = flags_for(event);
+      prim.packet = packet_marks(e, summary, nullptr);
+      if (w == 0 && input.packet_next) prim.packet |= kPacketNext;
+      std::string text = fmt::format("{}held {}: {}", w == 0 && input.packet_next ? "next: packet, " : "",
+                                     format_duration(std::max<std::int64_t>(0, now - e.t_ns)),
+                                     packet_caption(e, summary, relative_for(e, summary, nullptr), nullptr));
+      for (std::size_t earlier = 0; earlier < w; ++earlier) {
+        const Event& first = trace[waiting[earlier]];
+        const proto::PacketSummary before = proto::summarize(first.payload.span());
+        if (first.flow == e.flow && before.src == summary.src && before.tcp_seq == summary.tcp_seq &&
+            before.tcp_flags == summary.tcp_flags && before.payload_length == summary.payload_length &&
+            summary.transport == trace::Transport::Tcp) {
+          prim.packet |= kPacketHeldRepeat;
+          prim.event2 = waiting[earlier];
+          text += fmt::format(" again (#{} still waits)", waiting[earlier]);
+          break;
+        }
+      }
+      append_text(out, text, prim);
+      out.prims.push_back(prim);
+      ++out.stats.arrows;
+      ++out.stats.packets;
+    }
+  }
+
   // Arrows between lanes.
   const auto fold_ns = static_cast<std::int64_t>(std::max(1.0, input.fold_px * view.ns_per_px));
   index.arrows().visit(t0, t1, limit, fold_ns, [&](const Arrow& arrow, std::uint32_t count) {
-    if (arrow.from_lane >= lane_x.size() || arrow.to_lane >= lane_x.size()) return;
+    if (arrow.from_lane >= lane_x.size()) return;
+    if (arrow.kind == ArrowKind::Packet) {
+      packet_arrow(arrow, count);
+      return;
+    }
+    if (arrow.to_lane >= lane_x.size()) return;
     float x0 = lane_x[arrow.from_lane];
     float x1 = lane_x[arrow.to_lane];
     if (x0 < 0 || x1 < 0 || arrow.from_lane == arrow.to_lane) return;
@@ -656,26 +893,29 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
 
   std::stable_sort(out.prims.begin(), out.prims.end(), paints_before);
 
-  // Arrow captions only where they do not sit on one another: walk arrows top to bottom.
-  auto first_arrow = std::find_if(out.prims.begin(), out.prims.end(),
-                                  [](const Prim& p) { return p.kind == PrimKind::Arrow; });
-  auto last_arrow = std::find_if(first_arrow, out.prims.end(), [](const Prim& p) { return p.kind != PrimKind::Arrow; });
-  std::sort(first_arrow, last_arrow, [](const Prim& a, const Prim& b) { return a.y0 + a.y1 < b.y0 + b.y1; });
-  // Each caption tries the middle of its arrow, then nearer either end, and takes the first
-  // spot clear of the captions already placed (arrows fanning into one recv, say).
+  // Arrow captions only where they do not sit on one another: walk arrows top to bottom, real
+  // packets first (they are what happened; inferred arrows are a guess).
   std::vector<float> placed;
-  for (auto it = first_arrow; it != last_arrow; ++it) {
-    for (float t : {0.5f, 0.25f, 0.75f}) {
-      const float y = it->y0 + (it->y1 - it->y0) * t;
-      const bool clear = std::none_of(placed.begin(), placed.end(), [&](float p) { return std::abs(p - y) < lh * 1.1f; });
-      if (clear) {
-        it->flags |= kPrimLabel;
-        it->label_t = t;
-        placed.push_back(y);
-        break;
+  for (const PrimKind kind : {PrimKind::PacketArrow, PrimKind::Arrow}) {
+    auto first_arrow = std::find_if(out.prims.begin(), out.prims.end(), [&](const Prim& p) { return p.kind == kind; });
+    auto last_arrow = std::find_if(first_arrow, out.prims.end(), [&](const Prim& p) { return p.kind != kind; });
+    std::sort(first_arrow, last_arrow, [](const Prim& a, const Prim& b) { return a.y0 + a.y1 < b.y0 + b.y1; });
+    // Each caption tries the middle of its arrow, then nearer either end, and takes the first
+    // spot clear of the captions already placed (arrows fanning into one recv, say).
+    for (auto it = first_arrow; it != last_arrow; ++it) {
+      for (float t : {0.5f, 0.25f, 0.75f}) {
+        const float y = it->y0 + (it->y1 - it->y0) * t;
+        const bool clear =
+            std::none_of(placed.begin(), placed.end(), [&](float p) { return std::abs(p - y) < lh * 1.1f; });
+        if (clear) {
+          it->flags |= kPrimLabel;
+          it->label_t = t;
+          placed.push_back(y);
+          break;
+        }
       }
+      if (placed.size() > 256) placed.erase(placed.begin(), placed.begin() + 128);  // only nearby ones matter
     }
-    if (placed.size() > 256) placed.erase(placed.begin(), placed.begin() + 128);  // only nearby ones matter
   }
   for (auto& prim : out.prims) {
     if (prim.kind == PrimKind::Handshake) prim.flags |= kPrimLabel;
@@ -736,7 +976,8 @@ std::optional<std::size_t> hit_test(const DrawList& list, const Viewport& viewpo
       case PrimKind::BlockBar:
         if (std::abs(x - p.x0) <= 6 && y >= p.y0 && y <= p.y1) consider(i, 1, std::abs(x - p.x0));
         break;
-      case PrimKind::Arrow: {
+      case PrimKind::Arrow:
+      case PrimKind::PacketArrow: {
         const float distance = segment_distance(x, y, p.x0, p.y0, p.x1, p.y1);
         if (distance <= 5) consider(i, 2, distance);
         break;

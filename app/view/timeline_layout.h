@@ -13,6 +13,10 @@
 
 #include "trace/trace.h"
 
+namespace wirestep::proto {
+class TcpFlowAnalyzer;
+}
+
 namespace wirestep::view {
 
 inline constexpr std::uint64_t kNoEvent = ~std::uint64_t{0};
@@ -40,21 +44,25 @@ struct Track {
 struct LaneTrack {
   Track calls;
   Track states;
+  bool packets = false;  // packets pass or are addressed here: a column even without calls
 };
 
-enum class ArrowKind : std::uint8_t { Data, Handshake };
+// Data and Handshake are inferred from socket calls; Packet is a real IP packet the wire saw.
+enum class ArrowKind : std::uint8_t { Data, Handshake, Packet };
 
-// Bytes that crossed from one lane to another: a send matched with the recv that read them.
+// Bytes that crossed from one lane to another: a send matched with the recv that read them, or
+// one packet from its sender's host to its receiver's (from_event == to_event == the Packet).
 struct Arrow {
-  std::uint32_t from_event = 0;  // the send / sendto / connect
-  std::uint32_t to_event = 0;    // the recv / recvfrom / accept
+  std::uint32_t from_event = 0;  // the send / sendto / connect; the packet
+  std::uint32_t to_event = 0;    // the recv / recvfrom / accept; the packet
   trace::LaneId from_lane = trace::kNoLane;
   trace::LaneId to_lane = trace::kNoLane;
-  std::int64_t t_from = 0;  // the send's start: the earliest the bytes could have left
-  std::int64_t t_to = 0;    // the recv's return
+  std::int64_t t_from = 0;  // the send's start: the earliest the bytes could have left; a packet's capture
+  std::int64_t t_to = 0;    // the recv's return; when the wire delivered (or dropped) the packet
   std::uint64_t offset = 0;  // stream offset of the bytes both calls share
   std::uint32_t bytes = 0;
   ArrowKind kind = ArrowKind::Data;
+  trace::FlowId flow = trace::kNoFlow;
 
   std::int64_t t_lo() const { return t_from < t_to ? t_from : t_to; }
   std::int64_t t_hi() const { return t_from < t_to ? t_to : t_from; }
@@ -63,11 +71,28 @@ struct Arrow {
 // Matches sends with recvs as events arrive, never rescanning the trace. TCP: the send's and
 // the recv's byte ranges [stream_offset, stream_offset + result) overlap in the same flow and
 // direction (a send split over two recvs gives two arrows). UDP: datagrams in order, same size.
-// TCP connect/accept of one flow give an inferred handshake arrow.
+// TCP connect/accept of one flow give an inferred handshake arrow. Packet events give one arrow
+// each once the wire has decided (delivered, dropped, ...); a Held packet is kept apart until
+// the event that releases it arrives.
 class ArrowIndex {
  public:
+  // A packet the wire held for a step: `released` is the first event that let it go (delivered,
+  // dropped or delayed it), kNoEvent while it still waits.
+  struct HeldPacket {
+    std::uint32_t event = 0;
+    std::uint64_t released = kNoEvent;
+  };
+
   void add(const trace::Event& event, std::size_t index);
   const std::vector<Arrow>& arrows() const { return arrows_; }
+  const std::vector<HeldPacket>& held() const { return held_; }
+  // Whether real packets of this flow were seen: its inferred arrows would double the picture.
+  bool flow_has_packets(trace::FlowId flow) const {
+    return flow < packet_flows_.size() && packet_flows_[flow] != 0;
+  }
+  // The initial sequence number a sender used on this flow (learnt from its SYN, held or not),
+  // so captions can show relative numbers even for packets the analyzer has not seen yet.
+  std::optional<std::uint32_t> isn(trace::FlowId flow, const trace::Address& sender) const;
   // Calls visit(arrow, count) for arrows that cross [t0, t1] drawn from an event before
   // `limit`. Arrows whose later end is within fold_ns of a drawn one are counted into it.
   template <class Visit>
@@ -110,15 +135,23 @@ class ArrowIndex {
   };
 
   void push(const Arrow& arrow);
-  void match_tcp(Stream& stream, const Segment& segment, bool is_send);
-  void match_udp(Stream& stream, const Segment& segment, bool is_send);
+  // Takes the inferred arrows of a flow out of the range queries once its real packets appear.
+  void hide_inferred(trace::FlowId flow);
+  void add_packet(const trace::Event& event, std::uint32_t index);
+  void match_tcp(Stream& stream, const Segment& segment, bool is_send, trace::FlowId flow);
+  void match_udp(Stream& stream, const Segment& segment, bool is_send, trace::FlowId flow);
 
   const trace::Trace* trace_ = nullptr;
   std::map<Key, Stream> streams_;
   std::map<trace::FlowId, Connect> connects_;
   std::map<trace::FlowId, Connect> accepts_;
   std::vector<Arrow> arrows_;
-  std::array<Bucket, 65> buckets_{};
+  std::array<Bucket, 65> buckets_{};         // inferred arrows
+  std::array<Bucket, 65> packet_buckets_{};  // packet arrows
+  std::vector<HeldPacket> held_;
+  std::map<std::uint64_t, std::size_t> held_by_seq_;  // a Held event's seq -> its place in held_
+  std::vector<std::uint8_t> packet_flows_;            // by flow id: 1 when a packet was seen
+  std::map<std::pair<trace::FlowId, std::uint16_t>, std::uint32_t> isns_;  // (flow, sender port)
 
   friend class TimelineIndex;
 };
@@ -191,7 +224,13 @@ enum class PrimKind : std::uint8_t {
   NowLine,     // y0: the live "now" or the replay cursor
   BlockBar,    // x0, y0..y1: the call blocked this long
   Handshake,   // inferred TCP handshake: SYN, SYN-ACK, ACK zig-zag between (x0, y0) and (x1, y1)
+  PacketLink,  // dotted: from a dropped packet's cross (x0, y0) to the start (x1, y1) of the
+               // retransmission that repairs it; event = the retransmission, event2 = the drop
   Arrow,       // (x0, y0) -> (x1, y1); text = bytes and a preview
+  PacketArrow, // a real packet from its sender's column (x0, y0) to (x1, y1): the receiver's column
+               // when it arrived; the wire's column when it was dropped (a cross at (x1, y1)) or is
+               // still held (y1 = now). `packet` holds PacketMark bits; text = "SYN seq=0",
+               // "ACK 1:46 (45 B)"; a fold of `count` packets when count > 1
   Fold,        // x0, y0..y1: `count` events too close to tell apart
   CallMark,    // centred at (x0, y0); text = short call label
   StateLabel,  // TCP state change, text left-aligned at (x0, y0)
@@ -206,9 +245,26 @@ enum PrimFlag : std::uint8_t {
   kPrimReplay = 16,   // NowLine: the replay cursor rather than live time
 };
 
+// What happened to a PacketArrow's packet, for its colour and marks.
+enum PacketMark : std::uint16_t {
+  kPacketDropped = 1,        // the wire dropped it: the arrow stops at the wire with a cross
+  kPacketHeld = 2,           // waiting at the wire for a step; text says for how long
+  kPacketNext = 4,           // held, and the next one a step releases ("next: packet")
+  kPacketDelayed = 8,
+  kPacketDuplicated = 16,    // a second copy the wire made
+  kPacketCorrupted = 32,     // the wire damaged it
+  kPacketRetransmission = 64,  // the sender sent this sequence space again (analyzer)
+  kPacketOutOfOrder = 128,   // arrived below a sequence number already seen (reordered)
+  kPacketDuplicateAck = 256,
+  kPacketReset = 512,        // RST
+  kPacketHeldRepeat = 1024,  // held, and it repeats a packet still held before it: the kernel's
+                             // retransmission timer kept running while the original waited
+};
+
 struct Prim {
   PrimKind kind = PrimKind::LaneLine;
   std::uint8_t flags = 0;
+  std::uint16_t packet = 0;  // PacketMark bits of a PacketArrow
   trace::LaneId lane = trace::kNoLane;
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   std::uint32_t count = 1;
@@ -221,7 +277,9 @@ struct Prim {
 
 struct FrameStats {
   std::size_t marks = 0;   // calls, states and folds drawn
-  std::size_t arrows = 0;
+  std::size_t arrows = 0;  // inferred and packet arrows (a fold of them counts once)
+  std::size_t packets = 0;  // packets drawn, folds counted in full
+  std::size_t dropped = 0;  // packets drawn alone as dropped (a cross at the wire)
   std::size_t lanes = 0;
   std::size_t cues = 0;
   std::size_t drawn() const { return marks + arrows; }
@@ -252,6 +310,10 @@ struct PendingMark {
 struct FrameInput {
   Viewport viewport;
   TimelineView view;
+  // Relative numbers and meaning of packets (retransmission of what, duplicate ACK); optional.
+  const proto::TcpFlowAnalyzer* analyzer = nullptr;
+  std::int64_t clock_ns = -1;  // the trace's clock now (live), to say how long a packet has been held
+  bool packet_next = false;    // the stepper waits on a packet: the oldest held one goes next
   std::size_t limit = ~std::size_t{0};  // draw events [0, limit) only (the replay cursor)
   std::optional<std::size_t> selected;
   std::optional<std::size_t> hovered;
@@ -287,26 +349,29 @@ std::string tick_label(std::int64_t t_ns, std::int64_t step_ns);
 template <class Visit>
 void ArrowIndex::visit(std::int64_t t0, std::int64_t t1, std::size_t limit, std::int64_t fold_ns,
                        Visit&& visit) const {
-  for (std::size_t b = 0; b < buckets_.size(); ++b) {
-    const Bucket& bucket = buckets_[b];
-    if (bucket.t_hi.empty()) continue;
-    const std::int64_t max_span = b >= 63 ? INT64_MAX / 4 : (std::int64_t{1} << b);
-    const std::int64_t stop = t1 > INT64_MAX - max_span ? INT64_MAX : t1 + max_span;
-    auto it = std::lower_bound(bucket.t_hi.begin(), bucket.t_hi.end(), t0);
-    const auto end = bucket.t_hi.end();
-    while (it != end && *it <= stop) {
-      const std::size_t pos = static_cast<std::size_t>(it - bucket.t_hi.begin());
-      const Arrow& arrow = arrows_[bucket.arrow[pos]];
-      if (arrow.t_lo() > t1 || arrow.from_event >= limit || arrow.to_event >= limit) {
-        ++it;
-        continue;
+  // Inferred and packet arrows are kept apart so a fold never mixes the two.
+  for (const auto* buckets : {&buckets_, &packet_buckets_}) {
+    for (std::size_t b = 0; b < buckets->size(); ++b) {
+      const Bucket& bucket = (*buckets)[b];
+      if (bucket.t_hi.empty()) continue;
+      const std::int64_t max_span = b >= 63 ? INT64_MAX / 4 : (std::int64_t{1} << b);
+      const std::int64_t stop = t1 > INT64_MAX - max_span ? INT64_MAX : t1 + max_span;
+      auto it = std::lower_bound(bucket.t_hi.begin(), bucket.t_hi.end(), t0);
+      const auto end = bucket.t_hi.end();
+      while (it != end && *it <= stop) {
+        const std::size_t pos = static_cast<std::size_t>(it - bucket.t_hi.begin());
+        const Arrow& arrow = arrows_[bucket.arrow[pos]];
+        if (arrow.t_lo() > t1 || arrow.from_event >= limit || arrow.to_event >= limit) {
+          ++it;
+          continue;
+        }
+        auto next = it + 1;
+        if (fold_ns > 0) {
+          next = std::lower_bound(it + 1, end, *it + fold_ns);
+        }
+        visit(arrow, static_cast<std::uint32_t>(next - it));
+        it = next;
       }
-      auto next = it + 1;
-      if (fold_ns > 0) {
-        next = std::lower_bound(it + 1, end, *it + fold_ns);
-      }
-      visit(arrow, static_cast<std::uint32_t>(next - it));
-      it = next;
     }
   }
 }
