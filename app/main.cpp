@@ -16,6 +16,7 @@
 
 #ifdef WIRESTEP_HAS_GUI
 #include "gui/gui_main.h"
+#include "gui/ladder_export.h"
 #endif
 
 namespace {
@@ -119,6 +120,7 @@ int main(int argc, char** argv) {
   if (view->parsed()) {
     if (const int code = cli::check_view_file(view_options); code != cli::kExitOk) return code;
 #ifdef WIRESTEP_HAS_GUI
+    if (!view_options.svg.empty()) return gui::export_ladder_command(view_options.file, view_options.svg);
     gui_options.open_trace = view_options.file;
 #else
     std::cerr << "wirestep: this build has no app window; try `wirestep dissect " << view_options.file << "`\n";

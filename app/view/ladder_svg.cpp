@@ -215,4 +215,18 @@ bool write_ladder_svg(const std::filesystem::path& path, const DrawList& list, c
   return true;
 }
 
+bool export_trace_ladder_svg(const trace::Trace& trace, const std::filesystem::path& path, float width, float height,
+                             const SvgColours& colours, std::string& error) {
+  TimelineIndex index;
+  index.update(trace);
+  FrameInput input;
+  input.viewport = Viewport{0, 0, width, height, 16, 8};
+  const std::size_t n = trace.size();
+  const std::int64_t t_end = n == 0 ? 1 : std::max<std::int64_t>(trace[n - 1].t_ns, 1);
+  input.view.fit(0, t_end, height - input.viewport.header_height());
+  DrawList list;
+  build_frame(trace, index, input, list);
+  return write_ladder_svg(path, list, input.viewport, colours, error);
+}
+
 }  // namespace wirestep::view

@@ -47,4 +47,9 @@ std::string ladder_svg(const DrawList& list, const Viewport& viewport, const Svg
 bool write_ladder_svg(const std::filesystem::path& path, const DrawList& list, const Viewport& viewport,
                       const SvgColours& colours, std::string& error);
 
+// Without a window (`wirestep view FILE --svg OUT`): the whole trace fitted into a ladder of
+// this size, then written as above.
+bool export_trace_ladder_svg(const trace::Trace& trace, const std::filesystem::path& path, float width, float height,
+                             const SvgColours& colours, std::string& error);
+
 }  // namespace wirestep::view
