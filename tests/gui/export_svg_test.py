@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -53,6 +54,21 @@ def main():
     missing = subprocess.run([args.wirestep, "view", os.path.join(args.work, "none.json"), "--svg", svg], env=env,
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "none.json" in missing.stderr, (missing.returncode, missing.stderr)
+    # The PNG export (File > Export ladder as PNG) reads back the timeline's rectangle only.
+    if shutil.which("xvfb-run"):
+        png = os.path.join(args.work, "ladder.png")
+        gui_env = dict(env, ASAN_OPTIONS="detect_leaks=0")
+        subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", args.wirestep, "view", trace, "--frames", "60",
+                        "--ladder-png", png], env=gui_env, check=True, stdout=subprocess.DEVNULL, timeout=120)
+        with open(png, "rb") as f:
+            head = f.read(24)
+        assert head[:8] == b"\x89PNG\r\n\x1a\n", head
+        width, height = struct.unpack(">II", head[16:24])
+        assert 200 < width < 1600 and 200 < height < 1000, (width, height)
+        bad_png = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", args.wirestep, "view", trace,
+                                  "--frames", "30", "--ladder-png", "/nonexistent-dir/x.png"], env=gui_env,
+                                 capture_output=True, text=True, timeout=120)
+        assert bad_png.returncode == 1, bad_png.returncode
     print("ok:", len(lanes), "lanes,", len(arrows), "arrows")
     return 0
 
