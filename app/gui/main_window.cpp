@@ -440,7 +440,6 @@ void MainWindow::export_ladder_svg(const std::string& path) {
   if (view::write_ladder_svg(path, timeline_.draw_list(), timeline_.viewport(), svg_colours(palette()), error)) {
     view::app_log().info("Exported the ladder as SVG to {}", path);
   } else {
-    view::app_log().error("Export ladder: {}", error);
     state_.add_error("Export ladder: " + error);
   }
 }
@@ -459,7 +458,6 @@ bool MainWindow::save_ladder_png(int fb_height, float fb_scale) {
   if (ok) {
     view::app_log().info("Exported the ladder as PNG to {}", path);
   } else {
-    view::app_log().error("Export ladder: {}", error);
     state_.add_error("Export ladder: " + error);
   }
   return ok;
