@@ -45,4 +45,15 @@ void LessonContext::cue(std::string_view anchor) {
   trace_.append(event, anchor);
 }
 
+void LessonContext::checkpoint(const Checkpoint& checkpoint) {
+  throw_if_cancelled();
+  std::optional<std::string> answer;
+  if (asker_) answer = asker_(checkpoint);
+  throw_if_cancelled();
+  trace::Event event;
+  event.kind = trace::EventKind::Note;
+  event.lane = trace_.lane("lesson");
+  trace_.append(event, encode_checkpoint(checkpoint, answer));
+}
+
 }  // namespace wirestep::lesson
