@@ -47,7 +47,11 @@ TEST_P(LessonCheckpoint, AnswersAreJudgedAgainstTheRealCall) {
 INSTANTIATE_TEST_SUITE_P(Lessons, LessonCheckpoint,
                          ::testing::Values(Expected{"tcp-handshake", "6", "7"},
                                            Expected{"tcp-vs-udp-hello", "11", "6"},
-                                           Expected{"connection-refused-and-lost-syn", "ECONNREFUSED", "none"}),
+                                           Expected{"connection-refused-and-lost-syn", "ECONNREFUSED", "none"},
+                                           Expected{"http-is-text", "yes", "no"},
+                                           Expected{"http-from-sockets", "yes", "no"},
+                                           Expected{"http-frame-by-frame", "21", "115"},
+                                           Expected{"blocking-vs-event-loop", "yes", "no"}),
                          [](const auto& info) {
                            std::string name = info.param.lesson;
                            for (char& c : name) if (c == '-') c = '_';
