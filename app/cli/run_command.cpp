@@ -162,7 +162,7 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
         for (const auto& choice : question->choices) out << " " << choice;
         out << "\n";
       }
-      out << "           type your answer and Enter (Enter alone skips)\n";
+      out << "           type your answer and Enter (- skips)\n";
     }
     if (revealed < asked_so_far(trace, printed)) {
       const auto records = lesson::checkpoints_in(trace);
