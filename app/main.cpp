@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   app.add_flag("--autoplay", gui_options.autoplay, "Start the lesson playing at once");
   app.add_option("--frames", gui_options.frames, "Quit after this many frames (with --screenshot)");
   app.add_option("--screenshot", gui_options.screenshot, "Save a PNG of the window, then quit");
+  app.add_flag("--no-checkpoints", gui_options.no_checkpoints,
+               "Do not stop at the lessons' predict-then-reveal questions (they are recorded unanswered)");
   app.add_option("--ladder-png", gui_options.ladder_png, "With --frames: save a PNG of the timeline's ladder on the last frame");
   app.add_option("--open", gui_options.open_trace, "Open a saved trace (.json) or capture (.pcap, .pcapng)");
   app.add_flag("--presenter", gui_options.presenter, "Start in presenter mode (large, high contrast)");

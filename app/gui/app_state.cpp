@@ -36,6 +36,7 @@ std::string AppState::source_label() const {
 }
 
 void AppState::retire_run() {
+  if (prompt_ != nullptr) prompt_->close();  // an actor waiting for an answer must unwind too
   if (run_ == nullptr) return;
   // Ending a run waits for its actor threads to unwind: never on the GUI thread.
   std::shared_ptr<lesson::LessonRun> old(std::move(run_));
@@ -73,6 +74,10 @@ bool AppState::open_lesson(std::string_view id, bool play) {
   options.virtual_wire = wire_status().available;
   options.granularity = options.virtual_wire ? granularity_ : lesson::Granularity::Calls;
   options.limits = trace_limits_;
+  prompt_ = std::make_shared<view::CheckpointPrompt>();
+  if (ask_checkpoints_) {
+    options.checkpoint_asker = [prompt = prompt_](const lesson::Checkpoint& c) { return prompt->ask(c); };
+  }
   try {
     run_ = std::make_unique<lesson::LessonRun>(*found, options);
   } catch (const std::exception& e) {

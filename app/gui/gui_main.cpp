@@ -218,6 +218,8 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
     limits.max_events = options.max_events;
     state.set_trace_limits(limits);
   }
+  // A scripted run (autoplay with a frame budget: screenshots, smoke tests) has nobody to answer.
+  state.set_ask_checkpoints(!options.no_checkpoints && !(options.autoplay && options.frames > 0));
   if (!options.lesson.empty()) state.open_lesson(options.lesson, options.autoplay);
   view::app_log().info("GUI started (content scale {:.2f}, state in {})", scale, state_dir.string());
 

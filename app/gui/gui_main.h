@@ -10,6 +10,7 @@ namespace wirestep::gui {
 struct GuiOptions {
   std::string lesson;       // open this lesson at start
   bool autoplay = false;    // start it playing at once
+  bool no_checkpoints = false;  // record predict-then-reveal questions unanswered instead of asking
   int frames = 0;           // quit after this many frames (0 = run until closed)
   std::string screenshot;   // save a PNG of the last frame to this path, then quit
   std::string ladder_png;   // save the timeline of the last frame as a PNG here (File > Export ladder as PNG)

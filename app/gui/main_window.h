@@ -11,6 +11,7 @@
 #include "panels/log_console_panel.h"
 #include "panels/narration_panel.h"
 #include "panels/tcp_state_panel.h"
+#include "panels/checkpoint_panel.h"
 #include "panels/timeline_panel.h"
 
 namespace wirestep::gui {
@@ -101,6 +102,7 @@ class MainWindow {
   panels::HttpPanel http_;
   panels::TcpStatePanel tcp_state_;
   panels::NarrationPanel narration_;
+  panels::CheckpointPanel checkpoint_;
   panels::LogConsolePanel log_;
 };
 
