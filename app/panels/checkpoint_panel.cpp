@@ -10,7 +10,8 @@
 
 namespace wirestep::panels {
 
-void CheckpointPanel::draw(view::CheckpointPrompt* prompt, const trace::Trace* trace, view::Selection& selection) {
+void CheckpointPanel::draw(view::CheckpointPrompt* prompt, const trace::Trace* trace, view::Selection& selection,
+                           bool enter) {
   if (trace != trace_) {
     trace_ = trace;
     scanned_size_ = 0;
@@ -30,7 +31,7 @@ void CheckpointPanel::draw(view::CheckpointPrompt* prompt, const trace::Trace* t
     return;
   }
   if (question) {
-    ask(*prompt, *question);
+    ask(*prompt, *question, enter);
   } else if (reveal_) {
     const bool correct = reveal_->answer && reveal_->correct;
     const ImU32 colour = correct ? gui::palette().ok_text : reveal_->answer ? gui::palette().error : gui::palette().muted_text;
@@ -48,7 +49,7 @@ void CheckpointPanel::draw(view::CheckpointPrompt* prompt, const trace::Trace* t
   ImGui::End();
 }
 
-void CheckpointPanel::ask(view::CheckpointPrompt& prompt, const lesson::Checkpoint& question) {
+void CheckpointPanel::ask(view::CheckpointPrompt& prompt, const lesson::Checkpoint& question, bool enter) {
   if (question.id != question_id_) {
     question_id_ = question.id;
     typed_.clear();
@@ -73,7 +74,7 @@ void CheckpointPanel::ask(view::CheckpointPrompt& prompt, const lesson::Checkpoi
     case lesson::AnswerKind::Number: {
       if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-      const bool entered = ImGui::InputText("##answer", &typed_, ImGuiInputTextFlags_EnterReturnsTrue);
+      const bool entered = ImGui::InputText("##answer", &typed_, ImGuiInputTextFlags_EnterReturnsTrue) || enter;
       ImGui::SameLine();
       if (ImGui::Button("Answer") || entered) {
         problem_ = view::answer_problem(question, typed_);

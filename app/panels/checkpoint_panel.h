@@ -14,11 +14,12 @@ namespace wirestep::panels {
 
 class CheckpointPanel {
  public:
-  // Draws nothing when no question waits and nothing new was revealed.
-  void draw(view::CheckpointPrompt* prompt, const trace::Trace* trace, view::Selection& selection);
+  // Draws nothing when no question waits and nothing new was revealed. `enter`: Enter was
+  // pressed this frame (from the key queue, which also sees presses shorter than a frame).
+  void draw(view::CheckpointPrompt* prompt, const trace::Trace* trace, view::Selection& selection, bool enter);
 
  private:
-  void ask(view::CheckpointPrompt& prompt, const lesson::Checkpoint& question);
+  void ask(view::CheckpointPrompt& prompt, const lesson::Checkpoint& question, bool enter);
   void update_reveal(const trace::Trace& trace);
 
   std::string typed_;
