@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lesson/checkpoint.h"
 #include "capture/pcapng_writer.h"
 #include "gui/background_jobs.h"
 #include "lesson/assets.h"
@@ -299,7 +300,8 @@ void AppState::add_error(std::string message) {
 void AppState::index_notes() {
   const std::size_t size = trace_ != nullptr ? trace_->size() : 0;
   for (std::size_t i = notes_scanned_; i < size; ++i) {
-    if ((*trace_)[i].kind == trace::EventKind::Note) notes_.push_back(i);
+    const trace::Event& e = (*trace_)[i];
+    if (e.kind == trace::EventKind::Note && !lesson::is_checkpoint_note(e)) notes_.push_back(i);
   }
   notes_scanned_ = size;
 }

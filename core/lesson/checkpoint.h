@@ -62,6 +62,10 @@ bool judge(AnswerKind kind, std::string_view answer, std::string_view truth);
 
 // The question as a Note payload ("checkpoint:" + JSON) so saved traces keep it, and back.
 inline constexpr std::string_view kCheckpointPrefix = "checkpoint:";
+// A checkpoint's note is no narration cue: readers of cues skip it.
+inline bool is_checkpoint_note(const trace::Event& e) {
+  return e.kind == trace::EventKind::Note && e.payload.text().starts_with(kCheckpointPrefix);
+}
 std::string encode_checkpoint(const Checkpoint& checkpoint, const std::optional<std::string>& answer);
 std::optional<CheckpointRecord> decode_checkpoint(std::string_view note);
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "lesson/checkpoint.h"
 #include "trace/trace.h"
 
 namespace wirestep::testing {
@@ -34,7 +35,9 @@ inline std::string payload_of(const std::vector<const trace::Event*>& events, tr
 inline std::vector<std::string> cues(const trace::Trace& trace) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < trace.size(); ++i) {
-    if (trace[i].kind == trace::EventKind::Note) out.emplace_back(trace[i].payload.text());
+    if (trace[i].kind == trace::EventKind::Note && !lesson::is_checkpoint_note(trace[i])) {
+      out.emplace_back(trace[i].payload.text());
+    }
   }
   return out;
 }
