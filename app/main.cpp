@@ -16,6 +16,7 @@
 
 #ifdef WIRESTEP_HAS_GUI
 #include "gui/gui_main.h"
+#include "gui/ladder_export.h"
 #endif
 
 namespace {
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
   app.add_flag("--autoplay", gui_options.autoplay, "Start the lesson playing at once");
   app.add_option("--frames", gui_options.frames, "Quit after this many frames (with --screenshot)");
   app.add_option("--screenshot", gui_options.screenshot, "Save a PNG of the window, then quit");
+  app.add_flag("--no-checkpoints", gui_options.no_checkpoints,
+               "Do not stop at the lessons' predict-then-reveal questions (they are recorded unanswered)");
+  app.add_option("--ladder-png", gui_options.ladder_png, "With --frames: save a PNG of the timeline's ladder on the last frame");
   app.add_option("--open", gui_options.open_trace, "Open a saved trace (.json) or capture (.pcap, .pcapng)");
   app.add_flag("--presenter", gui_options.presenter, "Start in presenter mode (large, high contrast)");
   app.add_option("--select", gui_options.select, "Select event number N once it is recorded (for slides)");
@@ -134,6 +138,7 @@ int main(int argc, char** argv) {
   if (view->parsed()) {
     if (const int code = cli::check_view_file(view_options); code != cli::kExitOk) return code;
 #ifdef WIRESTEP_HAS_GUI
+    if (!view_options.svg.empty()) return gui::export_ladder_command(view_options.file, view_options.svg);
     gui_options.open_trace = view_options.file;
 #else
     std::cerr << "wirestep: this build has no app window; try `wirestep dissect " << view_options.file << "`\n";

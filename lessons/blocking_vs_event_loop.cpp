@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "lesson/actor_group.h"
 #include "lesson/counter.h"
 #include "lesson/lesson_context.h"
@@ -60,8 +62,14 @@ void serve_slow_clients(lesson::LessonContext& context, net::http::HttpServer& s
     const StopOnExit stop{server};
     lesson::ActorGroup client_side(context);
     for (int n = 1; n <= clients; ++n) {
-      client_side.spawn("client#" + std::to_string(n), [&](const net::Actor& me) {
+      client_side.spawn("client#" + std::to_string(n), [&, n](const net::Actor& me) {
         TracedSocket socket = TracedSocket::open(me, Protocol::Tcp);
+        if (n == clients) {
+          context.checkpoint(lesson::ask_succeeds(
+              std::string(server.mode()) + "-connect", "client#" + std::to_string(n), trace::Call::Connect,
+              fmt::format("The {} server serves one client at a time at most. Will client #{}'s connect() succeed "
+                          "before the others are served?", server.mode(), n)));
+        }
         socket.connect(address);
         connected.add();
         // Nobody asks before everybody is connected: the kernel has then finished every

@@ -43,6 +43,9 @@ void ConnectionRefusedAndLostSyn::run(lesson::LessonContext& context) {
       const Endpoint server = closed_port.take(context.cancel_signal());
       context.cue("refused");
       TracedSocket socket = TracedSocket::open(me, Protocol::Tcp);
+      context.checkpoint(lesson::ask_errno("refused", "client", trace::Call::Connect,
+                                           "Nobody listens on this port. What error will connect() report?",
+                                           {"none", "ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH"}));
       socket.connect(server);  // SYN → RST: ECONNREFUSED
       socket.close();
     });

@@ -80,6 +80,9 @@ void HttpFrameByFrame::run(lesson::LessonContext& context) {
 
     // Every recv() goes straight into the parser, which keeps the partial request itself.
     ph::HttpParser parser(ph::ParserMode::Request);
+    context.checkpoint(lesson::ask_result("recv-request-line", "server", trace::Call::Recv,
+                                          "The client sends \"POST /echo HTTP/1.1\\r\\n\" first. How many bytes will "
+                                          "the server's first recv() return?"));
     while (!parser.has_message()) {
       const std::string bytes = connection.recv(4096);
       if (bytes.empty()) {

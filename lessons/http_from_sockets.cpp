@@ -135,6 +135,8 @@ void HttpFromSockets::run(lesson::LessonContext& context) {
     client_side.spawn("client", [&](const net::Actor& me) {
       TracedSocket socket = TracedSocket::open(me, Protocol::Tcp);
       context.cue("connect");
+      context.checkpoint(lesson::ask_succeeds("connect", "client", trace::Call::Connect,
+                                              "The server sits in accept(). Will connect() succeed?"));
       socket.connect(address);
 
       context.cue("request");

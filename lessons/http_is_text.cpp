@@ -74,6 +74,8 @@ void HttpIsText::run(lesson::LessonContext& context) {
     const Endpoint server = server_address.take(context.cancel_signal());
     TracedSocket socket = TracedSocket::open(me, Protocol::Tcp);
     context.cue("connect");
+    context.checkpoint(lesson::ask_succeeds("connect", "client", trace::Call::Connect,
+                                            "The server has not called accept() yet. Will connect() succeed?"));
     socket.connect(server);
 
     context.cue("request");

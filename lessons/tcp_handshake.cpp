@@ -39,6 +39,8 @@ void TcpHandshake::run(lesson::LessonContext& context) {
     address.put(listener.local_endpoint());
     TracedSocket connection = listener.accept();  // the handshake already happened in the kernel
     context.cue("data");
+    context.checkpoint(lesson::ask_result("data", "server", trace::Call::Recv,
+                                          "The client sends \"hello\\n\". How many bytes will the server's recv() return?"));
     connection.recv(1024);          // "hello\n"
     connection.send_all("hi!\n");
     connection.recv(1024);          // "": the client's FIN

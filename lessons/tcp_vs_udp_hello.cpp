@@ -45,6 +45,8 @@ void TcpVsUdpHello::run(lesson::LessonContext& context) {
       // Wait until the client has made both sends, so both are queued when we read.
       both_sent.take(context.cancel_signal());
       context.cue("tcp-one-recv");
+      context.checkpoint(lesson::ask_result("tcp-one-recv", "server", trace::Call::Recv,
+                                            "The client sent 6 bytes, then 5. How many bytes will this one recv() return?"));
       connection.recv(4096);  // "hello world": two sends, one read
       connection.recv(4096);  // "": the client closed, end of stream
       connection.close();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "lesson/checkpoint.h"
 #include "proto/packet/packet_summary.h"
 #include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/payload_preview.h"
@@ -98,6 +99,10 @@ std::string event_summary(const trace::Trace& trace, const Event& e, const proto
              std::string(e.old_state == 0 ? "(new)" : trace::tcp_state_name(e.old_state)) + " -> " +
              std::string(trace::tcp_state_name(e.new_state));
     case trace::EventKind::Note:
+      if (const auto asked = lesson::decode_checkpoint(e.payload.text())) {
+        return "# checkpoint: " + asked->checkpoint.question +
+               (asked->answer ? " (answered " + *asked->answer + ")" : std::string(" (not answered)"));
+      }
       // Cues come from lane "lesson"; a note on an actor's lane is something it measured.
       return (trace.lane_name(e.lane) == "lesson" ? "# narration: " : "# ") + std::string(e.payload.text());
     case trace::EventKind::TcpMetrics: {

@@ -11,6 +11,8 @@
 #include "capture/pcapng_writer.h"
 #include "cli/event_line.h"
 #include "cli/exit_code.h"
+#include "cli/terminal_answers.h"
+#include "lesson/checkpoint.h"
 #include "lesson/lesson_run.h"
 #include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/trace_json.h"
@@ -26,8 +28,8 @@ extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 // Reads lines from input_fd; every line is one step. At end of input the steps already typed
 // are used up and then the lesson plays on, so a piped or closed stdin never leaves a run
 // waiting forever.
-void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper) {
-  std::string pending;
+void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper, TerminalAnswers& answers) {
+  std::string line;
   while (!stop.stop_requested()) {
     pollfd fd{input_fd, POLLIN, 0};
     const int ready = ::poll(&fd, 1, 100);
@@ -35,6 +37,7 @@ void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper) {
     char buffer[256];
     const auto n = ::read(input_fd, buffer, sizeof buffer);
     if (n <= 0) {
+      answers.close();
       while (stepper.pending_steps() > 0 && !stepper.cancelled() && !stop.stop_requested()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
@@ -42,9 +45,23 @@ void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper) {
       return;
     }
     for (ssize_t i = 0; i < n; ++i) {
-      if (buffer[i] == '\n') stepper.step();
+      if (buffer[i] != '\n') {
+        line += buffer[i];
+        continue;
+      }
+      if (!answers.offer_line(std::exchange(line, std::string()))) stepper.step();
     }
   }
+}
+
+// How many checkpoint questions the first `count` events hold (cheap: notes only).
+std::size_t asked_so_far(const trace::Trace& trace, std::size_t count) {
+  std::size_t asked = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const trace::Event& e = trace[i];
+    if (e.kind == trace::EventKind::Note && e.payload.text().starts_with(lesson::kCheckpointPrefix)) ++asked;
+  }
+  return asked;
 }
 
 }  // namespace
@@ -102,6 +119,9 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
   run_options.params.seed = options.seed;
   run_options.params.loss_percent = options.loss_percent;
   run_options.params.window = options.window;
+  // Only a person stepping is asked; a plain run records each checkpoint unanswered.
+  TerminalAnswers answers;
+  if (options.step) run_options.checkpoint_asker = [&answers](const lesson::Checkpoint& c) { return answers.ask(c); };
 
   g_interrupted.store(false);
   auto previous_handler = std::signal(SIGINT, on_interrupt);
@@ -123,19 +143,35 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
   }
   std::jthread stepper_input;
   if (options.step) {
-    stepper_input = std::jthread(read_steps, input_fd, std::ref(run.stepper()));
+    stepper_input = std::jthread(read_steps, input_fd, std::ref(run.stepper()), std::ref(answers));
   }
 
   const trace::Trace& trace = *run.trace();
   std::size_t printed = 0;
   proto::TcpFlowAnalyzer analyzer;  // relative seq/ack and what each packet means
   std::uint64_t prompted_at = ~std::uint64_t{0};
+  std::size_t revealed = 0;  // checkpoints whose answer has been printed
   for (;;) {
     const bool finished = run.done();
     const std::size_t available = trace.size();
     analyzer.update(trace);
     for (; printed < available; ++printed) {
       out << event_line(trace, trace[printed], analyzer.at(printed)) << "\n";
+    }
+    if (const auto question = answers.take_new_question()) {
+      out << "  predict: " << question->question << "\n";
+      if (!question->choices.empty()) {
+        out << "           choices:";
+        for (const auto& choice : question->choices) out << " " << choice;
+        out << "\n";
+      }
+      out << "           type your answer and Enter (- skips)\n";
+    }
+    if (revealed < asked_so_far(trace, printed)) {
+      const auto records = lesson::checkpoints_in(trace);
+      for (; revealed < records.size() && records[revealed].found; ++revealed) {
+        out << "  reveal:  " << lesson::reveal_text(records[revealed]) << "\n";
+      }
     }
     if (options.step) {
       const auto next = run.stepper().next();
@@ -156,6 +192,7 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
     out << std::flush;
     if (finished) break;
     if (g_interrupted.load()) {
+      answers.close();
       out << "interrupted: stopping the lesson\n";
       run.cancel();
       continue;

@@ -11,6 +11,7 @@ namespace wirestep::cli {
 CLI::App* add_view_command(CLI::App& app, ViewCommandOptions& options) {
   auto* view = app.add_subcommand("view", "Open a trace (.json) or a capture (.pcap, .pcapng) in the app");
   view->add_option("file", options.file, "The file to open")->required();
+  view->add_option("--svg", options.svg, "Write the whole trace's ladder diagram as SVG to this file and exit (no display needed)");
   view->fallthrough();
   return view;
 }

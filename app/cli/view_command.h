@@ -12,6 +12,7 @@ namespace wirestep::cli {
 
 struct ViewCommandOptions {
   std::string file;
+  std::string svg;  // --svg OUT: write the ladder of the whole trace there instead of opening a window
 };
 
 // Declares the subcommand on app. App-wide flags (--screenshot, --presenter...) may follow the

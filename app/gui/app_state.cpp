@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lesson/checkpoint.h"
 #include "capture/pcapng_writer.h"
 #include "gui/background_jobs.h"
 #include "lesson/assets.h"
@@ -36,6 +37,7 @@ std::string AppState::source_label() const {
 }
 
 void AppState::retire_run() {
+  if (prompt_ != nullptr) prompt_->close();  // an actor waiting for an answer must unwind too
   if (run_ == nullptr) return;
   // Ending a run waits for its actor threads to unwind: never on the GUI thread.
   std::shared_ptr<lesson::LessonRun> old(std::move(run_));
@@ -75,6 +77,10 @@ bool AppState::open_lesson(std::string_view id, bool play) {
   options.virtual_wire = wire_status().available;
   options.granularity = options.virtual_wire ? granularity_ : lesson::Granularity::Calls;
   options.limits = trace_limits_;
+  prompt_ = std::make_shared<view::CheckpointPrompt>();
+  if (ask_checkpoints_) {
+    options.checkpoint_asker = [prompt = prompt_](const lesson::Checkpoint& c) { return prompt->ask(c); };
+  }
   try {
     run_ = std::make_unique<lesson::LessonRun>(*found, options);
   } catch (const std::exception& e) {
@@ -300,9 +306,12 @@ void AppState::add_error(std::string message) {
 void AppState::index_notes() {
   const std::size_t size = trace_ != nullptr ? trace_->size() : 0;
   for (std::size_t i = notes_scanned_; i < size; ++i) {
-    // Only the lesson's own notes are narration cues; an actor's note reports a measurement.
+    // Only the lesson's own notes are narration cues; an actor's note reports a measurement, and
+    // a checkpoint note is a question, not an anchor.
     const trace::Event& e = (*trace_)[i];
-    if (e.kind == trace::EventKind::Note && trace_->lane_name(e.lane) == "lesson") notes_.push_back(i);
+    if (e.kind == trace::EventKind::Note && trace_->lane_name(e.lane) == "lesson" && !lesson::is_checkpoint_note(e)) {
+      notes_.push_back(i);
+    }
   }
   notes_scanned_ = size;
 }

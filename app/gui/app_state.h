@@ -19,6 +19,7 @@
 #include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/trace.h"
 #include "view/progress_store.h"
+#include "view/checkpoint_prompt.h"
 #include "view/selection.h"
 #include "wire/wire_probe.h"
 
@@ -89,6 +90,10 @@ class AppState {
   const proto::TcpFlowAnalyzer& packets() const { return packets_; }
 
   view::Selection selection;
+  // The lesson's predict-then-reveal question waiting for the user (null without a run).
+  view::CheckpointPrompt* checkpoint_prompt() { return prompt_.get(); }
+  // Scripted runs (--autoplay for screenshots and tests) are never asked: nobody answers them.
+  void set_ask_checkpoints(bool ask) { ask_checkpoints_ = ask; }
 
   // ---- narration ----
   const std::string& narration() const { return narration_; }
@@ -130,6 +135,8 @@ class AppState {
 
   std::string lesson_id_;
   std::unique_ptr<lesson::LessonRun> run_;
+  std::shared_ptr<view::CheckpointPrompt> prompt_;  // shared with the run's asker, which may outlive a retired run
+  bool ask_checkpoints_ = true;
   std::shared_ptr<trace::Trace> trace_;
   std::filesystem::path trace_path_;  // when the trace came from a file
   std::uint64_t generation_ = 0;

@@ -218,6 +218,8 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
     limits.max_events = options.max_events;
     state.set_trace_limits(limits);
   }
+  // A scripted run (autoplay with a frame budget: screenshots, smoke tests) has nobody to answer.
+  state.set_ask_checkpoints(!options.no_checkpoints && !(options.autoplay && options.frames > 0));
   if (!options.lesson.empty()) state.open_lesson(options.lesson, options.autoplay);
   view::app_log().info("GUI started (content scale {:.2f}, state in {})", scale, state_dir.string());
 
@@ -252,6 +254,12 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     const bool last_frame = frames > 0 && frame >= frames;
+    if (last_frame && !options.ladder_png.empty()) {
+      main_window.request_ladder_png(options.ladder_png, 0);
+      if (!main_window.save_ladder_png(fb_height, ImGui::GetIO().DisplayFramebufferScale.y)) exit_code = 1;
+    } else if (main_window.ladder_png_pending()) {
+      main_window.save_ladder_png(fb_height, ImGui::GetIO().DisplayFramebufferScale.y);
+    }
     if (last_frame && !options.screenshot.empty()) {
       std::string error;
       if (!save_screenshot(options.screenshot, fb_width, fb_height, &error)) {
@@ -285,7 +293,7 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
 
     // Idle throttling: sleep in the window system until input or the next wake-up. Live
     // traffic, a playing replay, file jobs or recent input keep the 60 fps cadence.
-    const bool moving = state.animating() || frames > 0 || ImGui::IsAnyMouseDown() ||
+    const bool moving = state.animating() || frames > 0 || ImGui::IsAnyMouseDown() || main_window.ladder_png_pending() ||
                         glfwGetTime() - g_last_input < kInputGraceSeconds;
     const double elapsed = glfwGetTime() - frame_start;
     if (moving) {

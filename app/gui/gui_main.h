@@ -10,8 +10,10 @@ namespace wirestep::gui {
 struct GuiOptions {
   std::string lesson;       // open this lesson at start
   bool autoplay = false;    // start it playing at once
+  bool no_checkpoints = false;  // record predict-then-reveal questions unanswered instead of asking
   int frames = 0;           // quit after this many frames (0 = run until closed)
   std::string screenshot;   // save a PNG of the last frame to this path, then quit
+  std::string ladder_png;   // save the timeline of the last frame as a PNG here (File > Export ladder as PNG)
   std::string open_trace;   // open a saved JSON trace at start
   bool presenter = false;   // presenter mode: large fonts, high contrast
   long select = -1;         // select this event (by index) once it exists: for slides and checks

@@ -11,12 +11,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "gui/app_state.h"
 #include "gui/fonts.h"
 #include "gui/key_presses.h"
+#include "gui/ladder_export.h"
+#include "gui/screenshot.h"
 #include "view/app_log.h"
 
 namespace wirestep::gui {
@@ -180,6 +183,7 @@ void MainWindow::draw() {
   log_area();
   file_modal();
   help_overlay();
+  checkpoint_.draw(state_.checkpoint_prompt(), state_.trace(), state_.selection, modal_enter_);
   ImGui::End();
 }
 
@@ -294,6 +298,16 @@ void MainWindow::menu_bar() {
       std::filesystem::path offered(file_path_);
       if (offered.extension() == ".json") file_path_ = offered.replace_extension(".pcapng").string();
     }
+    if (ImGui::MenuItem("Export ladder as SVG...", nullptr, false, state_.trace() != nullptr)) {
+      file_action_ = FileAction::ExportSvg;
+      open_file_popup_ = true;
+      file_path_ = std::filesystem::path(file_path_.empty() ? "ladder" : file_path_).replace_extension(".svg").string();
+    }
+    if (ImGui::MenuItem("Export ladder as PNG...", nullptr, false, state_.trace() != nullptr)) {
+      file_action_ = FileAction::ExportPng;
+      open_file_popup_ = true;
+      file_path_ = std::filesystem::path(file_path_.empty() ? "ladder" : file_path_).replace_extension(".png").string();
+    }
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
@@ -378,9 +392,11 @@ void MainWindow::shortcuts() {
 }
 
 void MainWindow::file_modal() {
-  const bool saving = file_action_ == FileAction::Save || file_action_ == FileAction::SavePcapng;
+  const bool saving = file_action_ != FileAction::Open;
   const char* title = file_action_ == FileAction::Save         ? "Save trace"
                       : file_action_ == FileAction::SavePcapng ? "Save packets"
+                      : file_action_ == FileAction::ExportSvg  ? "Export ladder as SVG"
+                      : file_action_ == FileAction::ExportPng  ? "Export ladder as PNG"
                                                                : "Open trace";
   if (open_file_popup_) {
     ImGui::OpenPopup(title);
@@ -391,6 +407,8 @@ void MainWindow::file_modal() {
   if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   ImGui::TextUnformatted(file_action_ == FileAction::Save         ? "Save the whole trace as JSON to:"
                          : file_action_ == FileAction::SavePcapng ? "Save the packets as pcapng (opens in Wireshark) to:"
+                         : file_action_ == FileAction::ExportSvg  ? "Save the visible ladder as SVG (for slides) to:"
+                         : file_action_ == FileAction::ExportPng  ? "Save the visible ladder as PNG (for slides) to:"
                                                                   : "Open a trace (.json) or a capture (.pcap, .pcapng):");
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 34);
@@ -410,6 +428,10 @@ void MainWindow::file_modal() {
       state_.save_trace_async(path);
     } else if (file_action_ == FileAction::SavePcapng) {
       state_.save_pcapng_async(path);
+    } else if (file_action_ == FileAction::ExportSvg) {
+      export_ladder_svg(path);
+    } else if (file_action_ == FileAction::ExportPng) {
+      request_ladder_png(path, 2);
     } else {
       state_.open_trace_async(path);
     }
@@ -418,6 +440,34 @@ void MainWindow::file_modal() {
     ImGui::CloseCurrentPopup();
   }
   ImGui::EndPopup();
+}
+
+void MainWindow::export_ladder_svg(const std::string& path) {
+  std::string error;
+  if (view::write_ladder_svg(path, timeline_.draw_list(), timeline_.viewport(), svg_colours(palette()), error)) {
+    view::app_log().info("Exported the ladder as SVG to {}", path);
+  } else {
+    state_.add_error("Export ladder: " + error);
+  }
+}
+
+bool MainWindow::save_ladder_png(int fb_height, float fb_scale) {
+  if (ladder_png_.empty()) return true;
+  if (ladder_png_skip_ > 0) {
+    --ladder_png_skip_;
+    return true;
+  }
+  const std::string path = std::exchange(ladder_png_, std::string());
+  const view::Viewport& vp = timeline_.viewport();
+  std::string error;
+  const bool ok = save_screenshot_region(path, fb_height, static_cast<int>(vp.x * fb_scale), static_cast<int>(vp.y * fb_scale),
+                                         static_cast<int>(vp.width * fb_scale), static_cast<int>(vp.height * fb_scale), &error);
+  if (ok) {
+    view::app_log().info("Exported the ladder as PNG to {}", path);
+  } else {
+    state_.add_error("Export ladder: " + error);
+  }
+  return ok;
 }
 
 void MainWindow::help_overlay() {

@@ -12,6 +12,7 @@
 #include "panels/narration_panel.h"
 #include "panels/tcp_graph_panel.h"
 #include "panels/tcp_state_panel.h"
+#include "panels/checkpoint_panel.h"
 #include "panels/timeline_panel.h"
 
 namespace wirestep::gui {
@@ -54,6 +55,15 @@ class MainWindow {
   // Brings a details tab to the front on the next frame: "inspector", "http", "tcp" or "tcp-graph".
   void request_tab(std::string name) { requested_tab_ = std::move(name); }
   void set_log_open(bool open) { layout_.log_open = open; }
+  // File > Export ladder as PNG: the timeline's rectangle is read back after a later frame is
+  // rendered (not the one still showing the file dialog). skip_frames 0 saves this frame.
+  void request_ladder_png(std::string path, int skip_frames) {
+    ladder_png_ = std::move(path);
+    ladder_png_skip_ = skip_frames;
+  }
+  bool ladder_png_pending() const { return !ladder_png_.empty(); }
+  // Call after rendering, before swapping. False (and the message shown in the app) on failure.
+  bool save_ladder_png(int fb_height, float fb_scale);
 
  private:
   void menu_bar();
@@ -74,13 +84,17 @@ class MainWindow {
   bool show_help_ = false;
   std::string requested_tab_;
 
-  enum class FileAction { None, Open, Save, SavePcapng };
+  void export_ladder_svg(const std::string& path);
+
+  enum class FileAction { None, Open, Save, SavePcapng, ExportSvg, ExportPng };
   FileAction file_action_ = FileAction::None;
   bool open_file_popup_ = false;
   bool file_input_announced_ = false;
   bool modal_enter_ = false;   // Enter pressed this frame (from the key queue)
   bool modal_escape_ = false;
   std::string file_path_;
+  std::string ladder_png_;
+  int ladder_png_skip_ = 0;
 
   panels::ControlsPanel controls_;
   panels::LessonBrowserPanel browser_;
@@ -90,6 +104,7 @@ class MainWindow {
   panels::TcpStatePanel tcp_state_;
   panels::TcpGraphPanel tcp_graph_;
   panels::NarrationPanel narration_;
+  panels::CheckpointPanel checkpoint_;
   panels::LogConsolePanel log_;
 };
 

@@ -10,4 +10,9 @@ namespace wirestep::gui {
 // writes it to path. False with *error set when reading or writing fails.
 bool save_screenshot(const std::filesystem::path& path, int width, int height, std::string* error);
 
+// The same for the rectangle (x, y, width, height) of a framebuffer fb_height pixels high, with
+// y measured from the top as ImGui does (File > Export ladder as PNG: the timeline only).
+bool save_screenshot_region(const std::filesystem::path& path, int fb_height, int x, int y, int width, int height,
+                            std::string* error);
+
 }  // namespace wirestep::gui

@@ -145,6 +145,15 @@ bool parse_theme(std::string_view text, ThemeKind& out) {
   return false;
 }
 
+Palette theme_palette(ThemeKind kind) {
+  switch (kind) {
+    case ThemeKind::Light: return light_palette();
+    case ThemeKind::Presenter: return presenter_palette();
+    case ThemeKind::Dark: break;
+  }
+  return dark_palette();
+}
+
 void apply_theme(ThemeKind kind, float scale) {
   g_theme = kind;
   ImGuiStyle style;

@@ -52,5 +52,7 @@ struct Palette {
 void apply_theme(ThemeKind kind, float scale);
 ThemeKind current_theme();
 const Palette& palette();
+// A theme's palette without making it current (needs no ImGui context: headless exports).
+Palette theme_palette(ThemeKind kind);
 
 }  // namespace wirestep::gui

@@ -31,6 +31,9 @@ class TimelinePanel {
   std::optional<std::int64_t> draw(const TimelineFeed& feed, view::Selection& selection);
 
   const view::FrameStats& stats() const { return list_.stats; }
+  // The last frame as drawn: what File > Export ladder writes.
+  const view::DrawList& draw_list() const { return list_; }
+  const view::Viewport& viewport() const { return viewport_; }
   bool follow_live() const { return follow_; }
   // Back to following the newest events, with the whole trace fitted.
   void follow() {

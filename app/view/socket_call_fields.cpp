@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "lesson/checkpoint.h"
 #include "trace/payload_preview.h"
 #include "trace/tcp_metrics.h"
 #include "view/http_text_view.h"
@@ -121,7 +122,7 @@ std::string narration_anchor_at(const trace::Trace& trace, std::size_t index) {
   if (trace.size() == 0) return {};
   std::size_t i = std::min(index + 1, trace.size());
   while (i-- > 0) {
-    if (trace[i].kind == EventKind::Note) return std::string(trace[i].payload.text());
+    if (trace[i].kind == EventKind::Note && !lesson::is_checkpoint_note(trace[i])) return std::string(trace[i].payload.text());
   }
   return {};
 }

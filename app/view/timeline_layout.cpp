@@ -1,5 +1,6 @@
 // Timeline logic: the incremental index, send->recv matching and one frame's primitives, all without ImGui.
 #include "view/timeline_layout.h"
+#include "lesson/checkpoint.h"
 
 #include "proto/packet/packet_summary.h"
 #include "proto/packet/tcp_flow_analyzer.h"
@@ -345,7 +346,7 @@ void TimelineIndex::update(const trace::Trace& trace) {
   for (std::size_t i = indexed_; i < size; ++i) {
     const Event& e = trace[i];
     if (e.kind == EventKind::Note) {
-      cues_.push(e.t_ns, i);
+      if (!lesson::is_checkpoint_note(e)) cues_.push(e.t_ns, i);  // the checkpoint window shows those
       continue;
     }
     if (e.lane == trace::kNoLane) continue;

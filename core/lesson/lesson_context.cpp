@@ -56,4 +56,15 @@ void LessonContext::note(std::string_view lane, std::string_view text) {
   trace_.append(event, text);
 }
 
+void LessonContext::checkpoint(const Checkpoint& checkpoint) {
+  throw_if_cancelled();
+  std::optional<std::string> answer;
+  if (asker_) answer = asker_(checkpoint);
+  throw_if_cancelled();
+  trace::Event event;
+  event.kind = trace::EventKind::Note;
+  event.lane = trace_.lane("lesson");
+  trace_.append(event, encode_checkpoint(checkpoint, answer));
+}
+
 }  // namespace wirestep::lesson

@@ -1,8 +1,12 @@
 // Everything a running lesson may use: its trace, stepper, actors, narration cues, parameters.
 #pragma once
 
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
+#include "lesson/checkpoint.h"
 #include "lesson/lesson_params.h"
 #include "lesson/stepper.h"
 #include "net/actor.h"
@@ -58,6 +62,13 @@ class LessonContext {
   // as a Note on the lane of the actor that measured it. Unlike a cue (a Note on lane
   // "lesson") it is not a narration anchor: the CLI prints it, the timeline marks it.
   void note(std::string_view lane, std::string_view text);
+  // Predict-then-reveal: asks the question through the front end's asker (which may block the
+  // calling actor until the user answers or skips) and records question and answer in the
+  // trace; the answering event is found later (checkpoints_in). Without an asker (tests, CI,
+  // `run` without --step) it never blocks: the checkpoint is recorded unanswered.
+  void checkpoint(const Checkpoint& checkpoint);
+  using CheckpointAsker = std::function<std::optional<std::string>(const Checkpoint&)>;
+  void set_checkpoint_asker(CheckpointAsker asker) { asker_ = std::move(asker); }
 
   bool cancelled() const { return cancel_.cancelled(); }
   void throw_if_cancelled() const { cancel_.throw_if_cancelled(); }
@@ -74,6 +85,7 @@ class LessonContext {
   net::CancelSignal& cancel_;
   LessonParams params_;
   wire::VirtualWire* wire_ = nullptr;
+  CheckpointAsker asker_;
 };
 
 }  // namespace wirestep::lesson

@@ -21,6 +21,7 @@ LessonRun::LessonRun(Lesson& lesson, RunOptions options)
       stepper_(options.mode, options.speed),
       context_(*trace_, stepper_, cancel_, options.params) {
   stepper_.set_granularity(options.granularity);
+  context_.set_checkpoint_asker(options.checkpoint_asker);
   if (options.virtual_wire) {
     try {
       wire_ = std::make_unique<wire::VirtualWire>(*trace_, &stepper_);

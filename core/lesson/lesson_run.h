@@ -32,6 +32,9 @@ struct RunOptions {
   double speed = Stepper::kUnpaced;
   LessonParams params;
   trace::TraceLimits limits;
+  // Who answers predict-then-reveal checkpoints (the GUI's panel, the terminal of `run --step`);
+  // null: nobody, and checkpoints are recorded unanswered without waiting.
+  LessonContext::CheckpointAsker checkpoint_asker;
 };
 
 // Starts at construction. The trace outlives the run (shared) so a finished lesson can

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "lesson/checkpoint.h"
 #include "trace/trace.h"
 
 namespace wirestep::testing {
@@ -42,7 +43,16 @@ inline std::string payload_of(const std::vector<const trace::Event*>& events, tr
   return out;
 }
 
-// Narration cues: the Notes on lane "lesson" (LessonContext::cue).
-inline std::vector<std::string> cues(const trace::Trace& trace) { return notes_of(trace, "lesson"); }
+// Narration cues: the Notes on lane "lesson" (LessonContext::cue), checkpoint questions left out.
+inline std::vector<std::string> cues(const trace::Trace& trace) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    const trace::Event& e = trace[i];
+    if (e.kind == trace::EventKind::Note && trace.lane_name(e.lane) == "lesson" && !lesson::is_checkpoint_note(e)) {
+      out.emplace_back(e.payload.text());
+    }
+  }
+  return out;
+}
 
 }  // namespace wirestep::testing

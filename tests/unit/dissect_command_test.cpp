@@ -159,11 +159,11 @@ TEST(DissectCommand, WithoutAFileItIsAUsageError) {
 TEST(ViewCommand, AcceptsCapturesAndTracesAndRefusesOtherFiles) {
   TempFile capture("view.bin", two_packets());  // by content, whatever the name
   std::ostringstream err;
-  EXPECT_EQ(check_view_file({capture.path.string()}, err), kExitOk);
+  EXPECT_EQ(check_view_file({capture.path.string(), ""}, err), kExitOk);
   TempFile text("view.txt", testing::text_bytes("hello"));
-  EXPECT_EQ(check_view_file({text.path.string()}, err), kExitFailure);
+  EXPECT_EQ(check_view_file({text.path.string(), ""}, err), kExitFailure);
   EXPECT_NE(err.str().find("is not a WireStep trace (.json), pcap or pcapng file"), std::string::npos);
-  EXPECT_EQ(check_view_file({"/nonexistent/x.pcapng"}, err), kExitFailure);
+  EXPECT_EQ(check_view_file({"/nonexistent/x.pcapng", ""}, err), kExitFailure);
   EXPECT_NE(err.str().find("cannot open"), std::string::npos);
 }
 

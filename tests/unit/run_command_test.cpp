@@ -146,6 +146,56 @@ TEST(RunCommand, StepModeWaitsForEnterBeforeEachCallAndPlaysOnWhenInputEnds) {
   EXPECT_NE(buffer.snapshot().find("finished: "), std::string::npos);
 }
 
+// The lesson asks its checkpoint at the terminal; the line typed then is the answer (not a
+// step), and the reveal compares it with what the real recv() returned.
+TEST(RunCommand, StepModeAsksTheCheckpointAndRevealsTheRealAnswer) {
+  for (const std::string answer : {"11", "6", "-"}) {
+    RunCommandOptions options;
+    options.lesson = "tcp-vs-udp-hello";
+    options.step = true;
+    options.speed = 0;
+    SharedBuffer buffer;
+    std::ostream out(&buffer);
+    std::ostringstream err;
+    Pipe input;
+    int code = -1;
+    std::jthread command([&] { code = run_command(catalog(), options, out, err, input.fds[0]); });
+    struct EndInput {
+      Pipe& pipe;
+      ~EndInput() {
+        if (pipe.fds[1] >= 0) ::close(std::exchange(pipe.fds[1], -1));
+      }
+    } end_input{input};
+    // Like a person: Enter at each prompt, the answer once the question shows.
+    std::size_t prompts_answered = 0;
+    bool asked = false;
+    const bool finished = testing::wait_until(
+        [&] {
+          const std::string text = buffer.snapshot();
+          std::size_t prompts = 0;
+          for (auto pos = text.find("[Enter]"); pos != std::string::npos; pos = text.find("[Enter]", pos + 1)) ++prompts;
+          for (; prompts_answered < prompts; ++prompts_answered) EXPECT_EQ(::write(input.fds[1], "\n", 1), 1);
+          if (!asked && text.find("(- skips)") != std::string::npos) {
+            asked = true;
+            const std::string line = answer + "\n";
+            EXPECT_EQ(::write(input.fds[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+          }
+          return text.find("finished: ") != std::string::npos;
+        },
+        std::chrono::seconds(30));
+    ::close(std::exchange(input.fds[1], -1));
+    command.join();
+    ASSERT_TRUE(finished) << buffer.snapshot();
+    EXPECT_EQ(code, kExitOk) << err.str();
+    const std::string text = buffer.snapshot();
+    EXPECT_NE(text.find("predict: The client sent 6 bytes, then 5."), std::string::npos) << text;
+    const std::string expected = answer == "11"  ? "You said 11; server's recv() returned 11: correct."
+                                 : answer == "6" ? "You said 6; server's recv() returned 11: wrong."
+                                                 : "Not answered; server's recv() returned 11.";
+    EXPECT_NE(text.find("reveal:  " + expected), std::string::npos) << text;
+  }
+}
+
 TEST(RunCommand, UnknownLessonIsAUsageErrorThatListsTheLessons) {
   RunCommandOptions options;
   options.lesson = "no-such-lesson";

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""`wirestep view FILE --svg OUT` without a display: runs a lesson to a saved trace, exports its
+ladder, and checks the SVG parses as XML with one lane line per lane the trace has and one arrow
+per matched send/recv (at least the TCP ones); an unwritable path and a missing file fail with exit 1 and a message.
+
+Usage: export_svg_test.py --wirestep PATH --work DIR. Exit codes: 0 pass, 1 fail.
+"""
+import argparse
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--wirestep", required=True)
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    env = dict(os.environ, WIRESTEP_STATE_DIR=os.path.join(args.work, "state"))
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    trace = os.path.join(args.work, "hello.json")
+    subprocess.run([args.wirestep, "run", "tcp-vs-udp-hello", "--trace", trace], env=env, check=True,
+                   stdout=subprocess.DEVNULL, timeout=120)
+
+    svg = os.path.join(args.work, "hello.svg")
+    done = subprocess.run([args.wirestep, "view", trace, "--svg", svg], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    root = ET.parse(svg).getroot()
+    assert root.tag == NS + "svg", root.tag
+    lanes = [e for e in root.iter(NS + "line") if e.get("class") == "lane"]
+    arrows = [e for e in root.iter(NS + "line") if e.get("class") == "arrow"]
+    texts = {e.text for e in root.iter(NS + "text")}
+    assert {"client", "server"} <= texts, texts
+    # Two TCP sends ("hello ", "world") read by one recv: two arrows, each captioned with its bytes.
+    assert len(arrows) >= 2, f"{len(arrows)} arrows"
+    assert any(t and '"world"' in t for t in texts), texts
+    with open(trace) as f:
+        lane_names = {e["lane"] for e in json.load(f)["events"] if e["kind"] != "Note"}
+    assert len(lanes) <= len(lane_names) and len(lanes) >= 2, (len(lanes), lane_names)
+
+    bad = subprocess.run([args.wirestep, "view", trace, "--svg", "/nonexistent-dir/x.svg"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "cannot write /nonexistent-dir/x.svg" in bad.stderr, (bad.returncode, bad.stderr)
+    missing = subprocess.run([args.wirestep, "view", os.path.join(args.work, "none.json"), "--svg", svg], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "none.json" in missing.stderr, (missing.returncode, missing.stderr)
+    # The PNG export (File > Export ladder as PNG) reads back the timeline's rectangle only.
+    if shutil.which("xvfb-run"):
+        png = os.path.join(args.work, "ladder.png")
+        gui_env = dict(env, ASAN_OPTIONS="detect_leaks=0")
+        subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", args.wirestep, "view", trace, "--frames", "60",
+                        "--ladder-png", png], env=gui_env, check=True, stdout=subprocess.DEVNULL, timeout=120)
+        with open(png, "rb") as f:
+            head = f.read(24)
+        assert head[:8] == b"\x89PNG\r\n\x1a\n", head
+        width, height = struct.unpack(">II", head[16:24])
+        assert 200 < width < 1600 and 200 < height < 1000, (width, height)
+        bad_png = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", args.wirestep, "view", trace,
+                                  "--frames", "30", "--ladder-png", "/nonexistent-dir/x.png"], env=gui_env,
+                                 capture_output=True, text=True, timeout=120)
+        assert bad_png.returncode == 1, bad_png.returncode
+    print("ok:", len(lanes), "lanes,", len(arrows), "arrows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
