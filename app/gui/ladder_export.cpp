@@ -29,6 +29,7 @@ view::SvgColours svg_colours(const Palette& p) {
   c.fold = p.fold;
   c.pending = p.pending;
   c.now_line = p.now_line;
+  c.retransmission = p.retransmission;
   c.line_width = p.line_width;
   return c;
 }

@@ -326,9 +326,12 @@ void TimelinePanel::paint(const trace::Trace& trace, const view::Viewport& vp) c
         const ImVec2 a(p.x0, p.y0), b(p.x1, p.y1);
         const bool strong = (p.flags & (view::kPrimSelected | view::kPrimHovered)) != 0;
         ImU32 colour = p.x1 >= p.x0 ? pal.arrow : pal.arrow_back;
-        if (p.packet & view::kPacketRetransmission) colour = pal.retransmission;
-        if (p.packet & (view::kPacketHeld | view::kPacketHeldRepeat)) colour = pal.pending;
-        if (p.packet & (view::kPacketDropped | view::kPacketCorrupted | view::kPacketReset)) colour = pal.error;
+        switch (view::packet_tone(p.packet)) {
+          case view::PacketTone::Retransmission: colour = pal.retransmission; break;
+          case view::PacketTone::Held: colour = pal.pending; break;
+          case view::PacketTone::Error: colour = pal.error; break;
+          case view::PacketTone::Plain: break;
+        }
         const ImU32 line = strong ? pal.selected : colour;
         const float width = strong ? lw * 2.4f : lw * 1.8f;
         if (p.count > 1) {
@@ -356,10 +359,7 @@ void TimelinePanel::paint(const trace::Trace& trace, const view::Viewport& vp) c
         }
         if (p.flags & view::kPrimLabel) {
           const float t = p.label_t;
-          const ImU32 text_colour = (p.packet & (view::kPacketDropped | view::kPacketHeld | view::kPacketRetransmission |
-                                                 view::kPacketReset | view::kPacketDuplicated | view::kPacketOutOfOrder))
-                                        ? colour
-                                        : pal.arrow_text;
+          const ImU32 text_colour = view::packet_caption_tinted(p.packet) ? colour : pal.arrow_text;
           plate_text(dl, ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t - lh * 0.7f), text, text_colour,
                      pal.label_bg);
         }

@@ -158,6 +158,37 @@ std::string ladder_svg(const DrawList& list, const Viewport& vp, const SvgColour
         }
         break;
       }
+      case PrimKind::PacketLink:
+        w.line(p.x0, p.y0, p.x1, p.y1, c.retransmission, lw, " class=\"packet-link\" stroke-dasharray=\"2 4\"");
+        break;
+      case PrimKind::PacketArrow: {
+        std::uint32_t colour = p.x1 >= p.x0 ? c.arrow : c.arrow_back;
+        switch (packet_tone(p.packet)) {
+          case PacketTone::Retransmission: colour = c.retransmission; break;
+          case PacketTone::Held: colour = c.pending; break;
+          case PacketTone::Error: colour = c.error; break;
+          case PacketTone::Plain: break;
+        }
+        const float width = p.count > 1 ? lw * 4.5f : lw * 1.8f;
+        // A held packet is dashed up to the wire, as on screen; a fold is one broad translucent band.
+        const std::string_view extra = (p.packet & kPacketHeld) && p.count == 1
+                                           ? " class=\"packet\" stroke-dasharray=\"7 4\""
+                                           : " class=\"packet\"";
+        w.line(p.x0, p.y0, p.x1, p.y1, p.count > 1 ? ((colour & 0x00FFFFFF) | 0x90000000) : colour, width, extra);
+        if (p.packet & kPacketDropped) {
+          const float s = lh * 0.5f;
+          w.line(p.x1 - s, p.y1 - s, p.x1 + s, p.y1 + s, c.error, lw * 2.2f, " class=\"drop\"");
+          w.line(p.x1 - s, p.y1 + s, p.x1 + s, p.y1 - s, c.error, lw * 2.2f, " class=\"drop\"");
+        } else if (!(p.packet & kPacketHeld)) {
+          w.arrow_head(p.x0, p.y0, p.x1, p.y1, colour, 9 + lw * 2);
+        }
+        if (p.flags & kPrimLabel) {
+          const float t = p.label_t;
+          w.plate_text(p.x0 + (p.x1 - p.x0) * t, p.y0 + (p.y1 - p.y0) * t - lh * 0.7f, text,
+                       packet_caption_tinted(p.packet) ? colour : c.arrow_text);
+        }
+        break;
+      }
       case PrimKind::Fold: {
         const float y1 = std::max(p.y1, p.y0 + 6);
         w.rect(p.x0 - 5, p.y0, p.x0 + 5, y1, c.fold, 5);

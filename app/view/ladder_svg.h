@@ -33,6 +33,7 @@ struct SvgColours {
   std::uint32_t fold = 0xFF808080;
   std::uint32_t pending = 0xFF2090E0;
   std::uint32_t now_line = 0xFF2020C0;
+  std::uint32_t retransmission = 0xFF1080E0;
   float line_width = 1.5f;
 };
 

@@ -925,6 +925,19 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
 
 // ---------------------------------------------------------------- hit testing
 
+PacketTone packet_tone(std::uint16_t marks) {
+  // The worst thing that happened wins: a dropped retransmission is first of all dropped.
+  if (marks & (kPacketDropped | kPacketCorrupted | kPacketReset)) return PacketTone::Error;
+  if (marks & (kPacketHeld | kPacketHeldRepeat)) return PacketTone::Held;
+  if (marks & kPacketRetransmission) return PacketTone::Retransmission;
+  return PacketTone::Plain;
+}
+
+bool packet_caption_tinted(std::uint16_t marks) {
+  return (marks & (kPacketDropped | kPacketHeld | kPacketRetransmission | kPacketReset | kPacketDuplicated |
+                   kPacketOutOfOrder)) != 0;
+}
+
 std::array<float, 8> handshake_points(const Prim& p) {
   const float h = p.y1 - p.y0;
   return {p.x0, p.y0, p.x1, p.y0 + h / 3, p.x0, p.y0 + 2 * h / 3, p.x1, p.y1};

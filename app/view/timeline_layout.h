@@ -332,6 +332,13 @@ std::vector<LaneColumn> lane_columns(const TimelineIndex& index, const Viewport&
 
 void build_frame(const trace::Trace& trace, const TimelineIndex& index, const FrameInput& input, DrawList& out);
 
+// The colour family a packet arrow is drawn in, from its PacketMark bits: the GUI and the SVG
+// export both ask here so a dropped packet is red in both.
+enum class PacketTone : std::uint8_t { Plain, Retransmission, Held, Error };
+PacketTone packet_tone(std::uint16_t marks);
+// Marks whose caption takes the arrow's colour rather than the plain text colour.
+bool packet_caption_tinted(std::uint16_t marks);
+
 // The three legs of a handshake primitive (SYN, SYN-ACK, ACK) as x/y pairs: 4 points.
 std::array<float, 8> handshake_points(const Prim& prim);
 

@@ -108,6 +108,42 @@ TEST(LadderSvgTest, ExportsLanesArrowsAndEscapedText) {
   EXPECT_EQ(svg.find("b=<2>"), std::string::npos);
 }
 
+// Real packets (a captured or virtual-wire trace) export too: a delivered segment with a head, a
+// dropped one as a red cross at the wire, the dotted link to its retransmission.
+TEST(LadderSvgTest, ExportsPacketArrowsDropsAndRetransmissionLinks) {
+  DrawList list;
+  const auto add = [&](PrimKind kind, std::uint16_t marks, float x1, std::string_view caption) {
+    Prim p;
+    p.kind = kind;
+    p.packet = marks;
+    p.x0 = 100;
+    p.y0 = 50;
+    p.x1 = x1;
+    p.y1 = 80;
+    p.flags = caption.empty() ? 0 : kPrimLabel;
+    p.text_begin = static_cast<std::uint32_t>(list.text.size());
+    p.text_size = static_cast<std::uint32_t>(caption.size());
+    list.text += caption;
+    list.prims.push_back(p);
+  };
+  add(PrimKind::PacketArrow, 0, 400, "ACK 1:7 (6 B)");
+  add(PrimKind::PacketArrow, kPacketDropped, 250, "ACK 7:12 (5 B)");
+  add(PrimKind::PacketLink, 0, 100, "");
+  add(PrimKind::PacketArrow, kPacketRetransmission, 400, "ACK 7:12 (5 B) again");
+  SvgColours colours;
+  colours.error = 0xFF0000FF;  // red: IM_COL32 order, low byte first
+  colours.retransmission = 0xFF00FF00;
+  const std::string svg = ladder_svg(list, Viewport{0, 0, 600, 200, 16, 8}, colours);
+  EXPECT_TRUE(balanced(svg)) << svg;
+  EXPECT_EQ(count(svg, "class=\"packet\""), 3u);
+  EXPECT_EQ(count(svg, "class=\"drop\""), 2u);  // the cross's two strokes
+  EXPECT_EQ(count(svg, "class=\"packet-link\""), 1u);
+  EXPECT_EQ(count(svg, "<polygon"), 2u);  // heads on the delivered and the retransmitted one only
+  EXPECT_NE(svg.find("stroke=\"#ff0000\" stroke-width=\"2.7\" class=\"packet\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">ACK 7:12 (5 B) again<"), std::string::npos);
+  EXPECT_EQ(count(svg, "#00ff00"), 4u) << svg;  // link, retransmission line, its head, its caption
+}
+
 TEST(LadderSvgTest, UnknownKindsAreSkipped) {
   DrawList list;
   Prim unknown;
