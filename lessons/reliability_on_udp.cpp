@@ -175,10 +175,16 @@ void ReliabilityOnUdp::run(lesson::LessonContext& context) {
   const int window = std::clamp(context.params().window, 1, kMaxWindow);
   context.cue(context.wire() != nullptr ? "setup" : "setup-relay");
   context.cue("stop-and-wait");
+  context.checkpoint(lesson::ask_fact(
+      "window-fewer", lesson::AnswerKind::YesNo,
+      fmt::format("Stop-and-wait goes first, then a window of {} message{} in flight. Will the window need fewer "
+                  "round trips than stop-and-wait for the same {} messages?",
+                  window, window == 1 ? "" : "s", kMessages)));
   const PhaseResult one = run_phase(context, 1, "stop-and-wait");
   context.cue("sliding-window");
   const PhaseResult many = run_phase(context, window, fmt::format("window {}", window));
   context.cue("compare");
+  context.reveal("window-fewer", many.rounds < one.rounds ? "yes" : "no");
   context.note("client", fmt::format("round trips for {} messages: stop-and-wait {}, window {}: {} ({:.1f}x fewer)",
                                      kMessages, one.rounds, window, many.rounds,
                                      static_cast<double>(one.rounds) / std::max(1, many.rounds)));

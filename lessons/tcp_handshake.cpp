@@ -5,6 +5,7 @@
 #include "lesson/handoff.h"
 #include "lesson/lesson_context.h"
 #include "net/traced_socket.h"
+#include "wire/packet_facts.h"
 
 namespace wirestep::lessons {
 
@@ -51,6 +52,13 @@ void TcpHandshake::run(lesson::LessonContext& context) {
   actors.spawn("client", [&](const net::Actor& me) {
     const Endpoint server = address.take(context.cancel_signal());
     TracedSocket socket = TracedSocket::open(me, Protocol::Tcp);
+    // Asked before "handshake" is cued: that paragraph explains the answer. Only the wire's
+    // packets can answer it; the socket tier never sees a SYN-ACK.
+    if (context.wire() != nullptr) {
+      context.checkpoint(lesson::ask_ack("syn-ack", "server", wire::tcp_flag::kSyn | wire::tcp_flag::kAck,
+                                         "The client's SYN opens its byte stream at relative sequence number 0. "
+                                         "Which acknowledgement number will the server's SYN-ACK carry?"));
+    }
     context.cue("handshake");
     socket.connect(server);         // SYN → SYN-ACK → ACK
     socket.send_all("hello\n");

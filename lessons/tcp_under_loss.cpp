@@ -81,6 +81,13 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
   link.delay_ns = kOneWayDelayNs;  // a 20 ms round trip: slow enough to see each repair take time
   const bool on_wire = context.impair("", link);
   context.cue(on_wire ? "impaired" : "no-wire");
+  context.checkpoint(lesson::ask_fact(
+      "intact", lesson::AnswerKind::YesNo,
+      on_wire ? fmt::format("The wire drops about {:g} % of the packets, ACKs included, and goes dark for half a "
+                            "second. Will the server's application still receive all {} bytes, every one in order?",
+                            loss, kTransferBytes)
+              : fmt::format("Will the server's application receive all {} bytes, every one in order?",
+                            kTransferBytes)));
 
   const TransferPattern pattern(context.params().seed);
   trace::Trace& trace = context.trace();
@@ -132,10 +139,12 @@ void TcpUnderLoss::run(lesson::LessonContext& context) {
           fmt::format("received {} of {} bytes, first wrong byte at {}, hash {:#018x} (expected {:#018x})", received,
                       kTransferBytes, mismatch, hash.value(), expected.value());
       context.note("server", why);
+      context.reveal("intact", "no");
       throw std::runtime_error("TCP did not deliver the stream intact: " + why);
     }
     context.note("server",
                  fmt::format("all {} bytes arrived in order, hash matches (FNV-1a {:#018x})", received, hash.value()));
+    context.reveal("intact", "yes");
     connection.close();
     finished.add();
   });

@@ -143,6 +143,12 @@ void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
   link.delay_ns = kOneWayDelayNs;
   const bool on_wire = context.impair("", link);
   context.cue(on_wire ? "impaired" : "no-wire");
+  context.checkpoint(lesson::ask_fact("who-loses", lesson::AnswerKind::Choice,
+                                      fmt::format("Both streams cross the same wire{}. Which of them will lose "
+                                                  "messages on the way to the receiving application?",
+                                                  on_wire ? fmt::format(", which drops about {:g} % of the packets", loss)
+                                                          : std::string()),
+                                      {"TCP", "UDP", "both", "neither"}));
 
   const TransferPattern pattern(context.params().seed);
   trace::Trace& trace = context.trace();
@@ -272,6 +278,9 @@ void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
   }
   const auto udp_missing = udp_report.missing();
   const auto tcp_missing = tcp_report.missing();
+  const bool tcp_lost = !tcp_missing.empty();
+  const bool udp_lost = !udp_missing.empty();
+  context.reveal("who-loses", tcp_lost && udp_lost ? "both" : tcp_lost ? "TCP" : udp_lost ? "UDP" : "neither");
   context.note("server#udp",
                fmt::format("UDP: {} of {} datagrams arrived, {} lost{}; {}; {}", udp_report.numbers.size(), kMessages,
                            udp_missing.size(), udp_missing.empty() ? "" : " (" + list_numbers(udp_missing) + ")",

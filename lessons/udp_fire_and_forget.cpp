@@ -144,6 +144,15 @@ void UdpFireAndForget::run(lesson::LessonContext& context) {
   actors.spawn("client", [&](const net::Actor& me) {
     const Endpoint to = target.take(context.cancel_signal());
     TracedSocket socket = TracedSocket::open(me, Protocol::Udp);
+    // Asked before "blast" is cued: that paragraph gives the first answer away. The second is
+    // answered by the wire's (or the relay's) verdict on datagram 0.
+    context.checkpoint(lesson::ask_result(
+        "sendto-says", "client", trace::Call::SendTo,
+        fmt::format("The link loses about {:g} % of the datagrams. Datagram 0 holds {} bytes: what will the "
+                    "client's sendto() return for it?",
+                    link.loss_percent, datagram_text(0).size())));
+    context.checkpoint(lesson::ask_arrives("first-arrives", "client", trace::Transport::Udp,
+                                           "And will datagram 0 reach the server?"));
     context.cue("blast");
     int accepted = 0;
     for (int i = 0; i < kDatagrams; ++i) {

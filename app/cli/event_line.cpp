@@ -103,6 +103,9 @@ std::string event_summary(const trace::Trace& trace, const Event& e, const proto
         return "# checkpoint: " + asked->checkpoint.question +
                (asked->answer ? " (answered " + *asked->answer + ")" : std::string(" (not answered)"));
       }
+      if (const auto revealed = lesson::decode_reveal(e.payload.text())) {
+        return "# measured for checkpoint " + revealed->id + ": " + revealed->truth;
+      }
       // Cues come from lane "lesson"; a note on an actor's lane is something it measured.
       return (trace.lane_name(e.lane) == "lesson" ? "# narration: " : "# ") + std::string(e.payload.text());
     case trace::EventKind::TcpMetrics: {

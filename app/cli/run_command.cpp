@@ -169,7 +169,9 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
     }
     if (revealed < asked_so_far(trace, printed)) {
       const auto records = lesson::checkpoints_in(trace);
-      for (; revealed < records.size() && records[revealed].found; ++revealed) {
+      // Only once its answer's own line is on the screen: the reveal reads as its consequence.
+      for (; revealed < records.size() && records[revealed].found && records[revealed].found->event < printed;
+           ++revealed) {
         out << "  reveal:  " << lesson::reveal_text(records[revealed]) << "\n";
       }
     }

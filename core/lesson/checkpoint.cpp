@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "proto/packet/packet_summary.h"
+#include "proto/packet/tcp_flow_analyzer.h"
+
 namespace wirestep::lesson {
 namespace {
 
@@ -55,8 +58,95 @@ std::string_view to_string(AnswerSource source) {
     case AnswerSource::CallResult: return "result";
     case AnswerSource::CallSucceeds: return "succeeds";
     case AnswerSource::CallErrno: return "errno";
+    case AnswerSource::PacketAck: return "packet-ack";
+    case AnswerSource::PacketArrives: return "packet-arrives";
+    case AnswerSource::LessonFact: return "fact";
   }
   return "result";
+}
+
+AnswerSource source_named(std::string_view name) {
+  for (const auto source : {AnswerSource::CallSucceeds, AnswerSource::CallErrno, AnswerSource::PacketAck,
+                            AnswerSource::PacketArrives, AnswerSource::LessonFact}) {
+    if (to_string(source) == name) return source;
+  }
+  return AnswerSource::CallResult;
+}
+
+std::optional<FoundAnswer> call_answer(const trace::Trace& trace, const Checkpoint& checkpoint, std::size_t from) {
+  const std::size_t end = trace.size();
+  for (std::size_t i = from; i < end; ++i) {
+    const trace::Event& e = trace[i];
+    if (e.kind != trace::EventKind::SocketCall || e.call != checkpoint.call) continue;
+    if (trace.lane_name(e.lane) != checkpoint.lane) continue;
+    switch (checkpoint.source) {
+      case AnswerSource::CallSucceeds: return FoundAnswer{e.result >= 0 ? "yes" : "no", i};
+      case AnswerSource::CallErrno: return FoundAnswer{errno_name(e.result < 0 ? e.err : 0), i};
+      default: return FoundAnswer{std::to_string(e.result), i};
+    }
+  }
+  return std::nullopt;
+}
+
+// A packet that has left the wire: held ones are not (the same packet is recorded again when a
+// step releases it, or dropped).
+bool sent_packet_from(const trace::Trace& trace, const trace::Event& e, std::string_view host) {
+  return e.kind == trace::EventKind::Packet && e.verdict != trace::Verdict::Held && trace.lane_name(e.from) == host;
+}
+
+// The acknowledgement number relative to the ISN of the side it acknowledges: that side's SYN
+// is the last SYN sent the other way between the same two endpoints before this packet.
+std::optional<FoundAnswer> ack_answer(const trace::Trace& trace, const Checkpoint& checkpoint, std::size_t from) {
+  const std::size_t end = trace.size();
+  const std::uint8_t wanted = checkpoint.tcp_flags | proto::TcpFlags::kAck;
+  for (std::size_t i = from; i < end; ++i) {
+    const trace::Event& e = trace[i];
+    if (!sent_packet_from(trace, e, checkpoint.lane)) continue;
+    const proto::PacketSummary packet = proto::summarize(e.payload.span());
+    if (!packet.valid || packet.transport != trace::Transport::Tcp || !packet.has_flag(wanted)) continue;
+    for (std::size_t j = i; j-- > 0;) {
+      const trace::Event& earlier = trace[j];
+      if (earlier.kind != trace::EventKind::Packet) continue;
+      const proto::PacketSummary syn = proto::summarize(earlier.payload.span());
+      if (syn.valid && syn.transport == trace::Transport::Tcp && syn.has_flag(proto::TcpFlags::kSyn) &&
+          syn.src == packet.dst && syn.dst == packet.src) {
+        return FoundAnswer{std::to_string(packet.tcp_ack - syn.tcp_seq), i};
+      }
+    }
+    // The connection began before anything was recorded: no ISN to count from.
+    return FoundAnswer{fmt::format("{} (absolute: its SYN was not seen)", packet.tcp_ack), i};
+  }
+  return std::nullopt;
+}
+
+std::optional<FoundAnswer> arrival_answer(const trace::Trace& trace, const Checkpoint& checkpoint, std::size_t from) {
+  const std::size_t end = trace.size();
+  const auto wanted = [&](const trace::Event& e) {
+    return checkpoint.transport == trace::Transport::None || e.transport == checkpoint.transport;
+  };
+  for (std::size_t i = from; i < end; ++i) {
+    const trace::Event& e = trace[i];
+    if (sent_packet_from(trace, e, checkpoint.lane) && wanted(e)) {
+      return FoundAnswer{proto::reached_receiver(e) ? "yes" : "no", i};
+    }
+    // The UDP relay sees datagrams, not packets: its first decision about one from this host.
+    if (e.kind == trace::EventKind::Impairment && e.from != trace::kNoLane && trace.lane_name(e.from) == checkpoint.lane &&
+        wanted(e)) {
+      return FoundAnswer{e.verdict == trace::Verdict::Dropped ? "no" : "yes", i};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<FoundAnswer> fact_answer(const trace::Trace& trace, const Checkpoint& checkpoint, std::size_t from) {
+  const std::size_t end = trace.size();
+  for (std::size_t i = from; i < end; ++i) {
+    const trace::Event& e = trace[i];
+    if (e.kind != trace::EventKind::Note) continue;
+    const auto revealed = decode_reveal(e.payload.text());
+    if (revealed && revealed->id == checkpoint.id) return FoundAnswer{revealed->truth, i};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -86,19 +176,36 @@ Checkpoint ask_errno(std::string id, std::string lane, trace::Call call, std::st
   return c;
 }
 
+Checkpoint ask_ack(std::string id, std::string host, std::uint8_t tcp_flags, std::string question) {
+  Checkpoint c = ask_result(std::move(id), std::move(host), trace::Call::None, std::move(question));
+  c.source = AnswerSource::PacketAck;
+  c.tcp_flags = tcp_flags;
+  return c;
+}
+
+Checkpoint ask_arrives(std::string id, std::string host, trace::Transport transport, std::string question) {
+  Checkpoint c = ask_result(std::move(id), std::move(host), trace::Call::None, std::move(question));
+  c.kind = AnswerKind::YesNo;
+  c.source = AnswerSource::PacketArrives;
+  c.transport = transport;
+  return c;
+}
+
+Checkpoint ask_fact(std::string id, AnswerKind kind, std::string question, std::vector<std::string> choices) {
+  Checkpoint c = ask_result(std::move(id), "lesson", trace::Call::None, std::move(question));
+  c.kind = kind;
+  c.source = AnswerSource::LessonFact;
+  c.choices = std::move(choices);
+  return c;
+}
+
 std::optional<FoundAnswer> find_answer(const trace::Trace& trace, const Checkpoint& checkpoint, std::size_t from) {
-  const std::size_t end = trace.size();
-  for (std::size_t i = from; i < end; ++i) {
-    const trace::Event& e = trace[i];
-    if (e.kind != trace::EventKind::SocketCall || e.call != checkpoint.call) continue;
-    if (trace.lane_name(e.lane) != checkpoint.lane) continue;
-    switch (checkpoint.source) {
-      case AnswerSource::CallResult: return FoundAnswer{std::to_string(e.result), i};
-      case AnswerSource::CallSucceeds: return FoundAnswer{e.result >= 0 ? "yes" : "no", i};
-      case AnswerSource::CallErrno: return FoundAnswer{errno_name(e.result < 0 ? e.err : 0), i};
-    }
+  switch (checkpoint.source) {
+    case AnswerSource::PacketAck: return ack_answer(trace, checkpoint, from);
+    case AnswerSource::PacketArrives: return arrival_answer(trace, checkpoint, from);
+    case AnswerSource::LessonFact: return fact_answer(trace, checkpoint, from);
+    default: return call_answer(trace, checkpoint, from);
   }
-  return std::nullopt;
 }
 
 bool judge(AnswerKind kind, std::string_view answer, std::string_view truth) {
@@ -124,8 +231,26 @@ std::string encode_checkpoint(const Checkpoint& c, const std::optional<std::stri
                       {"call", trace::to_string(c.call)},
                       {"source", to_string(c.source)}};
   if (!c.choices.empty()) j["choices"] = c.choices;
+  if (c.transport != trace::Transport::None) j["transport"] = trace::to_string(c.transport);
+  if (c.tcp_flags != 0) j["tcp_flags"] = c.tcp_flags;
   if (answer) j["answer"] = *answer;
   return std::string(kCheckpointPrefix) + j.dump();
+}
+
+std::string encode_reveal(std::string_view id, std::string_view truth) {
+  const nlohmann::json j = {{"reveal", id}, {"truth", truth}};
+  return std::string(kCheckpointPrefix) + j.dump();
+}
+
+std::optional<Revealed> decode_reveal(std::string_view note) {
+  if (!note.starts_with(kCheckpointPrefix)) return std::nullopt;
+  const auto j = nlohmann::json::parse(note.substr(kCheckpointPrefix.size()), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("reveal")) return std::nullopt;
+  try {
+    return Revealed{j.at("reveal").get<std::string>(), j.at("truth").get<std::string>()};
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
 }
 
 std::optional<CheckpointRecord> decode_checkpoint(std::string_view note) {
@@ -140,12 +265,11 @@ std::optional<CheckpointRecord> decode_checkpoint(std::string_view note) {
     c.lane = j.at("lane").get<std::string>();
     const std::string kind = j.at("kind").get<std::string>();
     c.kind = kind == "yes/no" ? AnswerKind::YesNo : kind == "choice" ? AnswerKind::Choice : AnswerKind::Number;
-    const std::string source = j.at("source").get<std::string>();
-    c.source = source == "succeeds" ? AnswerSource::CallSucceeds
-               : source == "errno"  ? AnswerSource::CallErrno
-                                    : AnswerSource::CallResult;
+    c.source = source_named(j.at("source").get<std::string>());
     if (!trace::parse(j.at("call").get<std::string>(), c.call)) return std::nullopt;
     if (j.contains("choices")) c.choices = j.at("choices").get<std::vector<std::string>>();
+    if (j.contains("transport") && !trace::parse(j.at("transport").get<std::string>(), c.transport)) return std::nullopt;
+    if (j.contains("tcp_flags")) c.tcp_flags = j.at("tcp_flags").get<std::uint8_t>();
     if (j.contains("answer")) record.answer = j.at("answer").get<std::string>();
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // a note that only looks like a checkpoint: narration, not a question
@@ -169,13 +293,43 @@ std::vector<CheckpointRecord> checkpoints_in(const trace::Trace& trace) {
   return out;
 }
 
+namespace {
+
+// "the server's SYN, ACK", "the client's UDP packet", "the server's recv()".
+std::string subject(const Checkpoint& c) {
+  switch (c.source) {
+    case AnswerSource::PacketAck:
+      return fmt::format("the {}'s {} packet", c.lane, proto::tcp_flags_text(c.tcp_flags | proto::TcpFlags::kAck));
+    case AnswerSource::PacketArrives:
+      return fmt::format("the {}'s {}", c.lane, c.transport == trace::Transport::Udp ? "datagram" : "packet");
+    case AnswerSource::LessonFact: return "the lesson's measurement";
+    default: return fmt::format("the {}'s {}()", c.lane, trace::to_string(c.call));
+  }
+}
+
+std::string what_happened(const Checkpoint& c, const std::string& truth) {
+  const std::string who = subject(c);
+  switch (c.source) {
+    case AnswerSource::CallResult: return fmt::format("{} returned {}", who, truth);
+    case AnswerSource::CallErrno: return fmt::format("{} gave errno {}", who, truth);
+    case AnswerSource::CallSucceeds: return fmt::format("{} {}", who, truth == "yes" ? "succeeded" : "failed");
+    case AnswerSource::PacketAck: return fmt::format("{} carried ack {}", who, truth);
+    case AnswerSource::PacketArrives:
+      return fmt::format("{} {}", who, truth == "yes" ? "arrived" : "was lost on the way");
+    case AnswerSource::LessonFact: return fmt::format("{} says {}", who, truth);
+  }
+  return who;
+}
+
+}  // namespace
+
 std::string reveal_text(const CheckpointRecord& r) {
-  const std::string what = fmt::format("{}'s {}()", r.checkpoint.lane, trace::to_string(r.checkpoint.call));
-  if (!r.found) return fmt::format("Not revealed yet: {} has not happened.", what);
-  const std::string real = r.checkpoint.source == AnswerSource::CallResult ? fmt::format("{} returned {}", what, r.found->truth)
-                           : r.checkpoint.source == AnswerSource::CallErrno
-                               ? fmt::format("{} gave errno {}", what, r.found->truth)
-                               : fmt::format("{} {}", what, r.found->truth == "yes" ? "succeeded" : "failed");
+  if (!r.found) {
+    return r.checkpoint.source == AnswerSource::LessonFact
+               ? std::string("Not revealed yet: the lesson has not measured it.")
+               : fmt::format("Not revealed yet: {} has not happened.", subject(r.checkpoint));
+  }
+  const std::string real = what_happened(r.checkpoint, r.found->truth);
   if (!r.answer) return fmt::format("Not answered; {}.", real);
   return fmt::format("You said {}; {}: {}.", *r.answer, real, r.correct ? "correct" : "wrong");
 }

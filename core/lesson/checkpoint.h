@@ -13,12 +13,22 @@ namespace wirestep::lesson {
 
 enum class AnswerKind : std::uint8_t { Number, YesNo, Choice };
 
-// Where the real answer is: the first call named `call` on lane `lane` recorded after the
-// question. Socket calls exist on every tier, so these checkpoints work without the wire.
+// Where the real answer is, always the first matching event recorded after the question.
 enum class AnswerSource : std::uint8_t {
+  // The first call named `call` on lane `lane`. Socket calls exist on every tier, so these
+  // checkpoints work without the wire.
   CallResult,    // Number: its result (recv's byte count, send's bytes)
   CallSucceeds,  // YesNo: result >= 0
   CallErrno,     // Choice: the errno's name ("ECONNREFUSED"), or "none" when it succeeded
+  // The first packet sent by host `lane` once it has left the wire (a held packet answers when
+  // it is released). Only packets of the virtual wire can answer: ask these when
+  // context.wire() exists.
+  PacketAck,      // Number: the relative ack of a TCP packet with every flag of `tcp_flags` (and ACK)
+  PacketArrives,  // YesNo: whether a packet of `transport` reached its host. The user-space UDP
+                  // relay's decision answers too (its Impairment event, one per datagram).
+  // Whatever the lesson measured and recorded with LessonContext::reveal(id, truth): a hash
+  // compared, messages counted. Works on every tier.
+  LessonFact,
 };
 
 struct Checkpoint {
@@ -29,6 +39,8 @@ struct Checkpoint {
   std::string lane;                  // whose call answers it: "server", "client"
   trace::Call call = trace::Call::None;
   AnswerSource source = AnswerSource::CallResult;
+  trace::Transport transport = trace::Transport::None;  // PacketArrives: None = any packet
+  std::uint8_t tcp_flags = 0;                           // PacketAck: flags the packet must carry
 };
 
 // One-line questions for lesson scripts: `context.checkpoint(ask_result("data", "server", Call::Recv, "..."))`.
@@ -36,6 +48,11 @@ Checkpoint ask_result(std::string id, std::string lane, trace::Call call, std::s
 Checkpoint ask_succeeds(std::string id, std::string lane, trace::Call call, std::string question);
 Checkpoint ask_errno(std::string id, std::string lane, trace::Call call, std::string question,
                      std::vector<std::string> choices);
+// "What ack will the server's SYN-ACK carry?": ask_ack("syn-ack", "server", SYN | ACK, ...).
+Checkpoint ask_ack(std::string id, std::string host, std::uint8_t tcp_flags, std::string question);
+Checkpoint ask_arrives(std::string id, std::string host, trace::Transport transport, std::string question);
+// Answered by the lesson's own measurement: context.reveal(id, "yes") later in the script.
+Checkpoint ask_fact(std::string id, AnswerKind kind, std::string question, std::vector<std::string> choices = {});
 
 // The real answer and the event that gave it.
 struct FoundAnswer {
@@ -68,6 +85,13 @@ inline bool is_checkpoint_note(const trace::Event& e) {
 }
 std::string encode_checkpoint(const Checkpoint& checkpoint, const std::optional<std::string>& answer);
 std::optional<CheckpointRecord> decode_checkpoint(std::string_view note);
+// A LessonFact's truth as the lesson measured it, also a "checkpoint:" note (never a cue).
+struct Revealed {
+  std::string id;
+  std::string truth;
+};
+std::string encode_reveal(std::string_view id, std::string_view truth);
+std::optional<Revealed> decode_reveal(std::string_view note);
 
 // Every checkpoint in the trace, in order, each revealed from the events after it.
 std::vector<CheckpointRecord> checkpoints_in(const trace::Trace& trace);

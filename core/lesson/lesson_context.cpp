@@ -67,4 +67,11 @@ void LessonContext::checkpoint(const Checkpoint& checkpoint) {
   trace_.append(event, encode_checkpoint(checkpoint, answer));
 }
 
+void LessonContext::reveal(std::string_view checkpoint_id, std::string_view truth) {
+  trace::Event event;
+  event.kind = trace::EventKind::Note;
+  event.lane = trace_.lane("lesson");
+  trace_.append(event, encode_reveal(checkpoint_id, truth));
+}
+
 }  // namespace wirestep::lesson

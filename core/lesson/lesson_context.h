@@ -67,6 +67,9 @@ class LessonContext {
   // trace; the answering event is found later (checkpoints_in). Without an asker (tests, CI,
   // `run` without --step) it never blocks: the checkpoint is recorded unanswered.
   void checkpoint(const Checkpoint& checkpoint);
+  // The truth of a LessonFact checkpoint (ask_fact) once the lesson has measured it: "yes"
+  // when the hash matched, "UDP" when only UDP lost messages.
+  void reveal(std::string_view checkpoint_id, std::string_view truth);
   using CheckpointAsker = std::function<std::optional<std::string>(const Checkpoint&)>;
   void set_checkpoint_asker(CheckpointAsker asker) { asker_ = std::move(asker); }
 

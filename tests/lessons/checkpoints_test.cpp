@@ -2,9 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <string>
 
 #include "lesson/checkpoint.h"
 #include "support/lesson_runner.h"
+#include "support/trace_queries.h"
+#include "wire/wire_probe.h"
 
 namespace wirestep {
 namespace {
@@ -51,12 +55,90 @@ INSTANTIATE_TEST_SUITE_P(Lessons, LessonCheckpoint,
                                            Expected{"http-is-text", "yes", "no"},
                                            Expected{"http-from-sockets", "yes", "no"},
                                            Expected{"http-frame-by-frame", "21", "115"},
-                                           Expected{"blocking-vs-event-loop", "yes", "no"}),
+                                           Expected{"blocking-vs-event-loop", "yes", "no"},
+                                           // datagram 0 holds 24 bytes: sendto() says so, lost or not
+                                           Expected{"udp-fire-and-forget", "24", "0"},
+                                           Expected{"tcp-under-loss", "yes", "no"},
+                                           // the socket tier loses nothing
+                                           Expected{"tcp-vs-udp-side-by-side", "neither", "UDP"},
+                                           Expected{"reliability-on-udp", "yes", "no"}),
                          [](const auto& info) {
                            std::string name = info.param.lesson;
                            for (char& c : name) if (c == '-') c = '_';
                            return name;
                          });
+
+const lesson::CheckpointRecord* record_named(const std::vector<lesson::CheckpointRecord>& records, std::string_view id) {
+  for (const auto& r : records) {
+    if (r.checkpoint.id == id) return &r;
+  }
+  return nullptr;
+}
+
+#define SKIP_WITHOUT_WIRE()                                                                     \
+  do {                                                                                          \
+    const auto& status = wire::probe_once().status(wire::Tier::VirtualWire);                    \
+    if (!status.available) GTEST_SKIP() << "no virtual wire: " << status.reason;                \
+  } while (0)
+
+// On the wire the handshake lesson also asks for the SYN-ACK's ack: the real packet says 1.
+TEST(LessonCheckpointOnTheWire, TheSynAckCarriesAck1) {
+  SKIP_WITHOUT_WIRE();
+  lesson::RunOptions options;
+  options.virtual_wire = true;
+  options.checkpoint_asker = [](const lesson::Checkpoint& c) -> std::optional<std::string> {
+    return c.id == "syn-ack" ? std::optional<std::string>("1") : std::nullopt;
+  };
+  const auto run = testing::run_to_end("tcp-handshake", options);
+  ASSERT_NE(run->wire(), nullptr) << run->wire_error();
+  const auto records = lesson::checkpoints_in(*run->trace());
+  const auto* syn_ack = record_named(records, "syn-ack");
+  ASSERT_NE(syn_ack, nullptr);
+  ASSERT_TRUE(syn_ack->found);
+  EXPECT_EQ(syn_ack->found->truth, "1");
+  EXPECT_TRUE(syn_ack->correct) << lesson::reveal_text(*syn_ack);
+  EXPECT_EQ((*run->trace())[syn_ack->found->event].kind, trace::EventKind::Packet);
+  EXPECT_LT(syn_ack->asked_at, syn_ack->found->event);
+}
+
+// Without the wire nothing can answer a packet question, so none is asked.
+TEST(LessonCheckpointOnTheWire, SocketTierAsksNoPacketQuestion) {
+  const auto run = testing::run_to_end("tcp-handshake");
+  EXPECT_EQ(record_named(lesson::checkpoints_in(*run->trace()), "syn-ack"), nullptr);
+}
+
+// "Will datagram 0 arrive?" is judged by the link's verdict; the receiver agrees with it: it
+// read datagram 0 exactly when the answer is yes. Several seeds, so both answers occur.
+void expect_arrival_matches_receiver(bool on_wire) {
+  int yes = 0, no = 0;
+  for (const std::uint64_t seed : {1, 2, 3, 4, 5, 6}) {
+    lesson::RunOptions options;
+    options.virtual_wire = on_wire;
+    options.params.seed = seed;
+    options.params.loss_percent = 50;
+    const auto run = testing::run_to_end("udp-fire-and-forget", options);
+    ASSERT_EQ(run->wire() != nullptr, on_wire) << run->wire_error();
+    const auto records = lesson::checkpoints_in(*run->trace());
+    const auto* arrives = record_named(records, "first-arrives");
+    ASSERT_NE(arrives, nullptr);
+    ASSERT_TRUE(arrives->found);
+    bool got_zero = false;
+    for (const auto* e : testing::calls_of(*run->trace(), "server")) {
+      got_zero |= e->call == trace::Call::RecvFrom && e->result > 0 && e->payload.text().starts_with("0000/");
+    }
+    EXPECT_EQ(arrives->found->truth, got_zero ? "yes" : "no") << "seed " << seed;
+    (got_zero ? yes : no) += 1;
+  }
+  EXPECT_GT(yes, 0);
+  EXPECT_GT(no, 0) << "at 50 % loss six seeds should lose datagram 0 at least once";
+}
+
+TEST(LessonCheckpointOnTheWire, DatagramArrivalMatchesTheReceiver) {
+  SKIP_WITHOUT_WIRE();
+  expect_arrival_matches_receiver(true);
+}
+
+TEST(LessonCheckpointOnTheRelay, DatagramArrivalMatchesTheReceiver) { expect_arrival_matches_receiver(false); }
 
 }  // namespace
 }  // namespace wirestep

@@ -189,9 +189,9 @@ TEST(RunCommand, StepModeAsksTheCheckpointAndRevealsTheRealAnswer) {
     EXPECT_EQ(code, kExitOk) << err.str();
     const std::string text = buffer.snapshot();
     EXPECT_NE(text.find("predict: The client sent 6 bytes, then 5."), std::string::npos) << text;
-    const std::string expected = answer == "11"  ? "You said 11; server's recv() returned 11: correct."
-                                 : answer == "6" ? "You said 6; server's recv() returned 11: wrong."
-                                                 : "Not answered; server's recv() returned 11.";
+    const std::string expected = answer == "11"  ? "You said 11; the server's recv() returned 11: correct."
+                                 : answer == "6" ? "You said 6; the server's recv() returned 11: wrong."
+                                                 : "Not answered; the server's recv() returned 11.";
     EXPECT_NE(text.find("reveal:  " + expected), std::string::npos) << text;
   }
 }
