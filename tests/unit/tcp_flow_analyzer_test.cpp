@@ -467,9 +467,11 @@ TEST(TcpFlowAnalyzer, RealHandshakeOverTheWireHasRelativeNumbers) {
   WIRESTEP_SKIP_WITHOUT_WIRE();
   testing::WireSession w;
   ping_over_wire(w);
+  // The wire may still be recording the teardown: list the packets first, so the analyzer has
+  // seen every one of them.
+  const auto packets = arrived_tcp(w.trace);
   TcpFlowAnalyzer analyzer;
   analyzer.update(w.trace);
-  const auto packets = arrived_tcp(w.trace);
   ASSERT_GE(packets.size(), 3u);
   const PacketAnalysis* syn = analyzer.at(packets[0]);
   const PacketAnalysis* synack = analyzer.at(packets[1]);
@@ -502,6 +504,7 @@ TEST(TcpFlowAnalyzer, RealRetransmissionAfterAScriptedDropPointsAtTheDrop) {
       std::make_shared<wire::ImpairmentPolicy>(7, wire::LinkImpairment{}, std::move(faults.faults))));
   ping_over_wire(w);
 
+  const auto arrived = arrived_tcp(w.trace);  // before update(): the analyzer then saw them all
   TcpFlowAnalyzer analyzer;
   analyzer.update(w.trace);
   std::optional<std::size_t> dropped;
@@ -516,7 +519,7 @@ TEST(TcpFlowAnalyzer, RealRetransmissionAfterAScriptedDropPointsAtTheDrop) {
   EXPECT_EQ(analyzer.at(*dropped)->payload_length, 4u);
 
   std::optional<std::size_t> repair;
-  for (std::size_t i : arrived_tcp(w.trace)) {
+  for (std::size_t i : arrived) {
     if (i > *dropped && testing::tcp_seq(w.trace[i]) == testing::tcp_seq(w.trace[*dropped]) &&
         w.trace[i].from == w.trace[*dropped].from && analyzer.at(i)->payload_length > 0) {
       repair = i;
