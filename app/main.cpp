@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
           "SEED"))
       ->capture_default_str();
   run->add_option("--loss", run_options.loss_percent,
-                  "Packet loss in percent for lessons with a lossy link (0 or absent: the lesson's default)")
+                  "Packet loss in percent for lessons with a lossy link (absent: the lesson's default; 0: a perfect link)")
       ->check(CLI::Range(0.0, 100.0));
   run->add_option("--window", run_options.window, "Sliding window of reliability-on-udp, in messages")
       ->check(CLI::Range(1, 64))

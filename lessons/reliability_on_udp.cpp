@@ -50,7 +50,7 @@ struct PhaseResult {
 PhaseResult run_phase(lesson::LessonContext& context, int window, const std::string& name) {
   wire::LinkImpairment link;
   const auto& params = context.params();
-  link.loss_percent = params.loss_percent > 0 ? params.loss_percent : ReliabilityOnUdp::kDefaultLossPercent;
+  link.loss_percent = params.loss_or(ReliabilityOnUdp::kDefaultLossPercent);
   // A fresh link per phase, seeded alike: both phases meet the same run of luck.
   ImpairedUdpLink path(context, link);
 

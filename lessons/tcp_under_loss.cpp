@@ -75,7 +75,7 @@ lesson::LessonInfo TcpUnderLoss::info() const {
 }
 
 void TcpUnderLoss::run(lesson::LessonContext& context) {
-  const double loss = context.params().loss_percent > 0 ? context.params().loss_percent : kDefaultLossPercent;
+  const double loss = context.params().loss_or(kDefaultLossPercent);
   wire::LinkImpairment link;
   link.loss_percent = loss;
   link.delay_ns = kOneWayDelayNs;  // a 20 ms round trip: slow enough to see each repair take time

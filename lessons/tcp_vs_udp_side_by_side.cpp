@@ -137,7 +137,7 @@ lesson::LessonInfo TcpVsUdpSideBySide::info() const {
 }
 
 void TcpVsUdpSideBySide::run(lesson::LessonContext& context) {
-  const double loss = context.params().loss_percent > 0 ? context.params().loss_percent : kDefaultLossPercent;
+  const double loss = context.params().loss_or(kDefaultLossPercent);
   wire::LinkImpairment link;
   link.loss_percent = loss;
   link.delay_ns = kOneWayDelayNs;

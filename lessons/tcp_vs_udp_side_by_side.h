@@ -7,7 +7,7 @@ namespace wirestep::lessons {
 
 class TcpVsUdpSideBySide final : public lesson::Lesson {
  public:
-  static constexpr double kDefaultLossPercent = 4;  // when the run's --loss is 0
+  static constexpr double kDefaultLossPercent = 4;  // when the run gives no --loss
   static constexpr std::int64_t kOneWayDelayNs = 10'000'000;
   static constexpr std::uint32_t kMessages = 400;
   static constexpr std::size_t kMessageBytes = 1000;

@@ -89,7 +89,7 @@ lesson::LessonInfo UdpFireAndForget::info() const {
 void UdpFireAndForget::run(lesson::LessonContext& context) {
   const auto& params = context.params();
   wire::LinkImpairment link;
-  link.loss_percent = params.loss_percent > 0 ? params.loss_percent : kDefaultLossPercent;
+  link.loss_percent = params.loss_or(kDefaultLossPercent);
   link.duplicate_percent = kDuplicatePercent;
   link.reorder_percent = kReorderPercent;
   ImpairedUdpLink path(context, link);

@@ -22,7 +22,7 @@ struct RunCommandOptions {
   bool frames = false;   // with --step: Enter releases one packet on the wire, not one call
   int browser_seconds = 0;  // http-from-sockets: keep its server up for a browser this long
   std::uint64_t seed = 7;   // impairment seed: the same seed loses the same packets
-  double loss_percent = 0;  // 0: each lossy lesson's own default
+  std::optional<double> loss_percent;  // unset: each lossy lesson's own default
   int window = 8;           // reliability-on-udp: the sliding window
 };
 

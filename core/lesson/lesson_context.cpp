@@ -29,7 +29,7 @@ net::SocketFactory* LessonContext::sockets_for(std::string_view host) const {
 
 bool LessonContext::impair(std::string_view faults) {
   wire::LinkImpairment link;
-  link.loss_percent = params_.loss_percent;
+  link.loss_percent = params_.loss_or(0);  // scripted lessons add random loss only when asked
   return impair(faults, link);
 }
 

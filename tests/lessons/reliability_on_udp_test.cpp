@@ -138,7 +138,7 @@ TEST(ReliabilityOnUdpLesson, OnTheWireEveryMessageArrivesOnceAndInOrder) {
 
 TEST(ReliabilityOnUdpLesson, WithoutLossTheWindowNeedsAboutMessagesOverWindowRounds) {
   lesson::RunOptions options;
-  options.params.loss_percent = 0.0001;  // 0 would mean the lesson's default loss
+  options.params.loss_percent = 0;  // a perfect link, not the lesson's default
   options.params.seed = 3;
   options.params.window = 5;
   const auto run = testing::run_to_end("reliability-on-udp", options);
