@@ -172,7 +172,7 @@ void LossStats::read_packet(std::size_t index, const trace::Event& e, std::size_
 }
 
 void LossStats::read_relay_datagram(const trace::Event& e, std::size_t bucket) {
-  saw_packets_ = true;
+  saw_relay_ = true;
   // The relay forwards a damaged datagram as it is, and the kernel's checksum is recomputed
   // on loopback: it reaches the receiver.
   count_verdict(direction(e.from, e.to), e.verdict, true, bucket);

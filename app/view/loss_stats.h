@@ -68,7 +68,8 @@ struct LanePair {
 class LossStats {
  public:
   static constexpr std::size_t kMaxBuckets = 200;
-  static constexpr std::int64_t kFirstBucketNs = 1'000'000;
+  // Fine enough for a 2 ms exchange on loopback; a long run merges its way up.
+  static constexpr std::int64_t kFirstBucketNs = 10'000;
 
   // Reads events up to `limit` (the replay cursor) and no further than the analyzer has read,
   // so every TCP packet has its analysis; without an analyzer, no TCP counters.
@@ -78,7 +79,9 @@ class LossStats {
   // Events read so far.
   std::size_t read() const { return next_; }
   // Whether any packet or relayed datagram was seen: without one, nothing can be called lost.
-  bool saw_packets() const { return saw_packets_; }
+  bool saw_packets() const { return saw_packets_ || saw_relay_; }
+  // Whether the user-space relay decided some of them (its datagrams are not IP packets).
+  bool relayed() const { return saw_relay_; }
   // In the order their first packet was seen.
   const std::vector<DirectionStats>& directions() const { return directions_; }
   const std::vector<LanePair>& pairs() const { return pairs_; }
@@ -106,6 +109,7 @@ class LossStats {
   const trace::Trace* trace_ = nullptr;
   std::size_t next_ = 0;
   bool saw_packets_ = false;
+  bool saw_relay_ = false;
   std::vector<DirectionStats> directions_;
   std::map<std::pair<trace::LaneId, trace::LaneId>, std::size_t> direction_index_;
   std::vector<LanePair> pairs_;

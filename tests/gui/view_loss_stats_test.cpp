@@ -79,6 +79,7 @@ TEST(LossStats, DropsAreCountedPerDirection) {
   LossStats stats;
   stats.update(b.trace, nullptr);
   EXPECT_TRUE(stats.saw_packets());
+  EXPECT_FALSE(stats.relayed());
   ASSERT_EQ(stats.directions().size(), 2u) << "the wire's Impairment events explain packets; they are no traffic";
   const DirectionStats* up = find(stats, b.client, b.server);
   const DirectionStats* down = find(stats, b.server, b.client);
@@ -203,6 +204,7 @@ TEST(LossStats, TheRelaysImpairmentEventsAreDatagrams) {
   LossStats stats;
   stats.update(trace, nullptr);
   EXPECT_TRUE(stats.saw_packets());
+  EXPECT_TRUE(stats.relayed());
   const DirectionStats* up = find(stats, trace.lane("client"), trace.lane("server"));
   const DirectionStats* down = find(stats, trace.lane("server"), trace.lane("client"));
   ASSERT_NE(up, nullptr);
