@@ -51,11 +51,11 @@ const Row kRows[] = {
     {"waiting on the wire", "Held by the wire until the next step; not counted as sent until it is let go.",
      &LinkCounts::held_now},
     {"sent again (retransmissions)", "TCP sent bytes it had sent before, because it believed they were lost.",
-     &LinkCounts::retransmissions, false, true},
+     &LinkCounts::retransmissions, true, true},
     {"fast (after 3 dup. ACKs)", "Sent again at once on three duplicate ACKs, without waiting for the timer.",
      &LinkCounts::fast_retransmissions, false, true, true},
     {"duplicate ACKs", "The receiver repeating \"I am still missing the bytes from here\": a gap in what arrived.",
-     &LinkCounts::duplicate_acks, false, true},
+     &LinkCounts::duplicate_acks, true, true},
     {"arrived out of order", "A segment older than one already seen.", &LinkCounts::out_of_order, false, true},
 };
 
@@ -92,53 +92,36 @@ void heading(const std::string& text, ImU32 colour) {
   if (bold != nullptr) ImGui::PopFont();
 }
 
-// Who sent what to whom between two hosts: a column per direction that carried anything.
-void counters_table(const trace::Trace& trace, const view::LossStats& stats, const view::LanePair& pair,
-                    const gui::Palette& pal) {
-  std::vector<const view::DirectionStats*> columns;
-  for (int index : {pair.a_to_b, pair.b_to_a}) {
-    if (index >= 0) columns.push_back(&stats.directions()[static_cast<std::size_t>(index)]);
-  }
-  if (columns.empty()) return;
-  bool tcp = false;
-  for (const auto* d : columns) tcp |= d->counts.tcp_packets > 0;
+// A section title in the theme's text colour over a rule: light and dark themes both read it.
+void section(const std::string& text) {
+  ImGui::Dummy(ImVec2(1, ImGui::GetTextLineHeight() * 0.3f));
+  heading(text, ImGui::GetColorU32(ImGuiCol_Text));
+  ImGui::Separator();
+}
 
-  // Number columns as wide as their widest entry, so the words keep the rest of a narrow panel.
-  const auto cell_text = [](const LinkCounts& c, const Row& row) {
-    const std::uint64_t v = value_of(c, row);
-    return std::to_string(v) + (row.field == kLostField && v > 0 ? percent(v, c.sent) : "");
-  };
-  std::vector<std::string> headers;
-  float column_width = 0;
-  for (const auto* d : columns) {
-    headers.push_back("from " + lane_text(trace, d->from));
-    column_width = std::max(column_width, ImGui::CalcTextSize(headers.back().c_str()).x);
-    for (const Row& row : kRows) column_width = std::max(column_width, ImGui::CalcTextSize(cell_text(d->counts, row).c_str()).x);
-  }
-  const std::string id = fmt::format("##loss{}_{}", pair.a, pair.b);
+std::string cell_text(const LinkCounts& c, const Row& row) {
+  const std::uint64_t v = value_of(c, row);
+  return std::to_string(v) + (row.field == kLostField && v > 0 ? percent(v, c.sent) : "");
+}
+
+// The rows of one kind (what the link did, or what TCP did) with a number column per direction.
+void rows_table(const std::string& id, const std::vector<const view::DirectionStats*>& columns,
+                const std::vector<std::string>& headers, float column_width, bool tcp_rows, const gui::Palette& pal,
+                bool header_row) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH;
   if (!ImGui::BeginTable(id.c_str(), static_cast<int>(columns.size()) + 1, flags)) return;
   ImGui::TableSetupColumn("##what", ImGuiTableColumnFlags_WidthStretch);
-  for (const auto& header : headers) {
-    ImGui::TableSetupColumn(header.c_str(), ImGuiTableColumnFlags_WidthFixed, column_width);
-  }
-  ImGui::TableHeadersRow();
-  bool tcp_heading = false;
+  for (const auto& header : headers) ImGui::TableSetupColumn(header.c_str(), ImGuiTableColumnFlags_WidthFixed, column_width);
+  if (header_row) ImGui::TableHeadersRow();
   for (const Row& row : kRows) {
-    if (row.tcp && !tcp) continue;
+    if (row.tcp != tcp_rows) continue;
     bool any = row.always;
     for (const auto* d : columns) any |= value_of(d->counts, row) > 0;
     if (!any) continue;
-    if (row.tcp && !tcp_heading) {
-      tcp_heading = true;
-      ImGui::TableNextRow();
-      ImGui::TableSetColumnIndex(0);
-      ImGui::TextColored(ImColor(pal.muted_text), "TCP's reaction");
-    }
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     if (row.indent) ImGui::Indent();
-    ImGui::PushStyleColor(ImGuiCol_Text, row.indent ? ImU32{colours::kDim} : ImGui::GetColorU32(ImGuiCol_Text));
+    ImGui::PushStyleColor(ImGuiCol_Text, row.indent ? pal.muted_text : ImGui::GetColorU32(ImGuiCol_Text));
     ImGui::TextWrapped("%s", row.label);
     ImGui::PopStyleColor();
     if (row.indent) ImGui::Unindent();
@@ -152,13 +135,59 @@ void counters_table(const trace::Trace& trace, const view::LossStats& stats, con
     for (std::size_t i = 0; i < columns.size(); ++i) {
       ImGui::TableSetColumnIndex(static_cast<int>(i) + 1);
       const std::uint64_t v = value_of(columns[i]->counts, row);
-      const ImU32 colour = v == 0                     ? colours::kDim
+      const ImU32 colour = v == 0                     ? pal.muted_text
                            : row.field == kLostField ? pal.error
                                                      : ImGui::GetColorU32(ImGuiCol_Text);
       right_aligned(colour, cell_text(columns[i]->counts, row));
     }
   }
   ImGui::EndTable();
+}
+
+// Who sent what to whom between two hosts: a column per direction that carried anything, side
+// by side when the words still fit beside them, else one table per direction (a narrow column,
+// presenter fonts).
+void counters_table(const trace::Trace& trace, const view::LossStats& stats, const view::LanePair& pair,
+                    const gui::Palette& pal) {
+  std::vector<const view::DirectionStats*> columns;
+  for (int index : {pair.a_to_b, pair.b_to_a}) {
+    if (index >= 0) columns.push_back(&stats.directions()[static_cast<std::size_t>(index)]);
+  }
+  if (columns.empty()) return;
+  bool tcp = false;
+  for (const auto* d : columns) tcp |= d->counts.tcp_packets > 0;
+
+  // Number columns as wide as their widest entry, so the words keep the rest of the panel.
+  std::vector<std::string> headers;
+  float column_width = 0;
+  for (const auto* d : columns) {
+    headers.push_back("from " + lane_text(trace, d->from));
+    column_width = std::max(column_width, ImGui::CalcTextSize(headers.back().c_str()).x);
+    for (const Row& row : kRows) column_width = std::max(column_width, ImGui::CalcTextSize(cell_text(d->counts, row).c_str()).x);
+  }
+  const float cell = column_width + ImGui::GetStyle().CellPadding.x * 2 + 1;
+  const float words = ImGui::CalcTextSize("delayed by the link").x + ImGui::GetStyle().CellPadding.x * 2;
+  const bool side_by_side =
+      columns.size() == 1 || ImGui::GetContentRegionAvail().x >= words + cell * static_cast<float>(columns.size());
+
+  const auto tables = [&](const std::string& id, const std::vector<const view::DirectionStats*>& shown,
+                          const std::vector<std::string>& shown_headers) {
+    rows_table(id + "link", shown, shown_headers, column_width, false, pal, true);
+    if (!tcp) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.muted_text);
+    ImGui::TextWrapped("What TCP did about it");
+    ImGui::PopStyleColor();
+    rows_table(id + "tcp", shown, shown_headers, column_width, true, pal, false);
+  };
+  const std::string id = fmt::format("##loss{}_{}", pair.a, pair.b);
+  if (side_by_side) {
+    tables(id, columns, headers);
+    return;
+  }
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) ImGui::Dummy(ImVec2(1, ImGui::GetTextLineHeight() * 0.3f));
+    tables(id + std::to_string(i), {columns[i]}, {headers[i]});
+  }
 }
 
 // Where the mouse is over a plot drawn from `count` values: the value index, or -1. The same
@@ -176,13 +205,13 @@ int hovered_index(int count, bool lines) {
 std::string seconds(double s) { return view::format_duration(static_cast<std::int64_t>(s * 1e9)); }
 
 // "0 s" under the left end of the last plot, the run's length under its right end.
-void time_axis(double total_seconds) {
+void time_axis(double total_seconds, const gui::Palette& pal) {
   const std::string end = seconds(total_seconds);
   const float left = ImGui::GetCursorPosX();
   const float width = ImGui::GetContentRegionAvail().x;
-  ImGui::TextColored(ImColor(colours::kDim), "0 s");
+  ImGui::TextColored(ImColor(pal.muted_text), "0 s");
   ImGui::SameLine(std::max(left + width - ImGui::CalcTextSize(end.c_str()).x, left + ImGui::CalcTextSize("0 s  ").x));
-  ImGui::TextColored(ImColor(colours::kDim), "%s", end.c_str());
+  ImGui::TextColored(ImColor(pal.muted_text), "%s", end.c_str());
 }
 
 void sent_lost_plot(const trace::Trace& trace, const view::LossStats& stats, const view::DirectionStats& d,
@@ -261,7 +290,6 @@ void LossPanel::draw(const trace::Trace* trace, const proto::TcpFlowAnalyzer* an
   }
   stats_.update(*trace, analyzer, limit);
   const gui::Palette& pal = gui::palette();
-  const float line = ImGui::GetTextLineHeightWithSpacing();
   const float plot_height = std::max(40.0f, ImGui::GetTextLineHeight() * 3.2f);
   const double total_seconds =
       static_cast<double>(stats_.bucket_count()) * static_cast<double>(stats_.bucket_ns()) / 1e9;
@@ -269,7 +297,7 @@ void LossPanel::draw(const trace::Trace* trace, const proto::TcpFlowAnalyzer* an
 
   ImGui::BeginChild("##loss", ImVec2(0, 0), false);
   if (!stats_.saw_packets()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, colours::kNote);
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.accent_text);
     ImGui::TextWrapped(
         "This run recorded socket calls only: no packet was seen, so nothing can be counted as lost.");
     ImGui::PopStyleColor();
@@ -279,7 +307,7 @@ void LossPanel::draw(const trace::Trace* trace, const proto::TcpFlowAnalyzer* an
         total.lost() == 0 ? fmt::format("Nothing lost: {} of {} {} arrived", total.arrived, total.sent, noun)
                           : fmt::format("Lost {} of {} {}{}", total.lost(), total.sent, noun, percent(total.lost(), total.sent));
     heading(headline, total.lost() == 0 ? pal.ok_text : pal.error);
-    ImGui::PushStyleColor(ImGuiCol_Text, colours::kDim);
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.muted_text);
     ImGui::TextWrapped(stats_.relayed() ? "Counted at the relay, which decided each datagram's fate. Hover a row "
                                           "for what it means."
                                         : "Counted on the wire, where each packet's fate was decided. Hover a row "
@@ -287,34 +315,30 @@ void LossPanel::draw(const trace::Trace* trace, const proto::TcpFlowAnalyzer* an
     ImGui::PopStyleColor();
 
     for (const view::LanePair& pair : stats_.pairs()) {
-      ImGui::Dummy(ImVec2(1, line * 0.3f));
-      heading(pair.b == trace::kNoLane ? fmt::format("{} \xE2\x86\x92 an address nobody has", lane_text(*trace, pair.a))
+      section(pair.b == trace::kNoLane ? fmt::format("{} \xE2\x86\x92 an address nobody has", lane_text(*trace, pair.a))
                                        : fmt::format("{} \xE2\x86\x94 {}", lane_text(*trace, pair.a),
-                                                     lane_text(*trace, pair.b)),
-              colours::kAccent);
+                                                     lane_text(*trace, pair.b)));
       counters_table(*trace, stats_, pair, pal);
     }
 
-    ImGui::Dummy(ImVec2(1, line * 0.3f));
-    heading("Over time", colours::kAccent);
+    section("Over time");
     bool drew = false;
     for (const view::DirectionStats& d : stats_.directions()) {
       if (d.counts.sent == 0) continue;
       sent_lost_plot(*trace, stats_, d, pal, plot_height, noun);
       drew = true;
     }
-    if (drew) time_axis(total_seconds);
+    if (drew) time_axis(total_seconds, pal);
   }
 
   if (!stats_.goodput().empty()) {
-    ImGui::Dummy(ImVec2(1, line * 0.3f));
-    heading("Bytes the applications received", colours::kAccent);
-    ImGui::PushStyleColor(ImGuiCol_Text, colours::kDim);
+    section("Bytes the applications received");
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.muted_text);
     ImGui::TextWrapped("What recv()/recvfrom() returned, per %s%s", seconds(static_cast<double>(stats_.bucket_ns()) / 1e9).c_str(),
                        stats_.saw_packets() ? ": lost packets never show up here." : ".");
     ImGui::PopStyleColor();
     for (const view::LaneGoodput& g : stats_.goodput()) goodput_plot(*trace, stats_, g, plot_height);
-    time_axis(total_seconds);
+    time_axis(total_seconds, pal);
   }
   ImGui::EndChild();
 }
