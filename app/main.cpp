@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   app.add_flag("--presenter", gui_options.presenter, "Start in presenter mode (large, high contrast)");
   app.add_option("--select", gui_options.select, "Select event number N once it is recorded (for slides)");
   app.add_option("--tab", gui_options.tab, "Details tab to show first")
-      ->check(CLI::IsMember({"inspector", "http", "tcp", "tcp-graph"}));
+      ->check(CLI::IsMember({"inspector", "http", "tcp", "tcp-graph", "loss"}));
   app.add_flag("--log", gui_options.log, "Open the log console");
   app.add_option("--report", gui_options.report,
                  "On exit, write what the session ended with as JSON (for tests that drive the window)");

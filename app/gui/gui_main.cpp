@@ -268,9 +268,12 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
       }
       // The smoke test's proof that the app did its job, not just that it opened.
       const auto& stats = main_window.timeline_stats();
+      // Zero unless the Loss tab was drawn: what it counted.
+      const view::LinkCounts loss = main_window.loss_stats().total();
       const std::size_t events = state.trace() != nullptr ? state.trace()->size() : 0;
       std::cout << "self-check: events=" << events << " drawn=" << stats.drawn() << " lanes=" << stats.lanes
-                << " arrows=" << stats.arrows << " packets=" << stats.packets << " dropped=" << stats.dropped << std::endl;
+                << " arrows=" << stats.arrows << " packets=" << stats.packets << " dropped=" << stats.dropped
+                << " loss_sent=" << loss.sent << " loss_lost=" << loss.lost() << std::endl;
       if (stats.lanes > 0 && stats.drawn() == 0) {
         std::cerr << "wirestep: self-check failed: the lesson ran but the timeline drew nothing\n";
         exit_code = 1;

@@ -17,7 +17,7 @@ struct GuiOptions {
   std::string open_trace;   // open a saved JSON trace at start
   bool presenter = false;   // presenter mode: large fonts, high contrast
   long select = -1;         // select this event (by index) once it exists: for slides and checks
-  std::string tab;          // details tab to show first: inspector, http or tcp
+  std::string tab;          // details tab to show first: inspector, http, tcp, tcp-graph or loss
   bool log = false;         // open the log console
   bool step_packets = false;  // one Step releases one packet on the virtual wire, not one call
   // Write what the session ended with (events, stepper, selection, source) as JSON here on

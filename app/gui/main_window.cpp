@@ -234,6 +234,10 @@ void MainWindow::right_column(float height) {
       tcp_graph_.draw(state_.trace(), state_.selection);
       ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Loss", nullptr, flags_for("loss"))) {
+      loss_.draw(state_.trace(), &state_.packets(), state_.visible_limit());
+      ImGui::EndTabItem();
+    }
     requested_tab_.clear();
     ImGui::EndTabBar();
   }

@@ -9,6 +9,7 @@
 #include "panels/inspector_panel.h"
 #include "panels/lesson_browser_panel.h"
 #include "panels/log_console_panel.h"
+#include "panels/loss_panel.h"
 #include "panels/narration_panel.h"
 #include "panels/tcp_graph_panel.h"
 #include "panels/tcp_state_panel.h"
@@ -43,6 +44,7 @@ class MainWindow {
   void draw();
 
   const view::FrameStats& timeline_stats() const { return timeline_.stats(); }
+  const view::LossStats& loss_stats() const { return loss_.stats(); }
   bool quit_requested() const { return quit_; }
   // True once per press of F11 (or the menu item); the window shell owns the monitor switch.
   bool take_fullscreen_request() {
@@ -52,7 +54,7 @@ class MainWindow {
   }
   void set_theme(ThemeKind kind);
   void set_content_scale(float scale) { scale_ = scale; }
-  // Brings a details tab to the front on the next frame: "inspector", "http", "tcp" or "tcp-graph".
+  // Brings a details tab to the front on the next frame: "inspector", "http", "tcp", "tcp-graph" or "loss".
   void request_tab(std::string name) { requested_tab_ = std::move(name); }
   void set_log_open(bool open) { layout_.log_open = open; }
   // File > Export ladder as PNG: the timeline's rectangle is read back after a later frame is
@@ -103,6 +105,7 @@ class MainWindow {
   panels::HttpPanel http_;
   panels::TcpStatePanel tcp_state_;
   panels::TcpGraphPanel tcp_graph_;
+  panels::LossPanel loss_;
   panels::NarrationPanel narration_;
   panels::CheckpointPanel checkpoint_;
   panels::LogConsolePanel log_;
