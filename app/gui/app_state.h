@@ -98,6 +98,9 @@ class AppState {
   // ---- narration ----
   const std::string& narration() const { return narration_; }
   std::string_view active_anchor() const { return active_anchor_; }
+  // Whether the narration that explains checkpoint `id` must wait: a live run has not yet
+  // revealed that checkpoint's answer (a finished run or a loaded trace hides nothing).
+  bool answer_waits(std::string_view checkpoint_id) const;
 
   // ---- files (done on the background thread) ----
   // A WireStep trace (.json) or a capture (.pcap, .pcapng), told apart by content or extension.
@@ -126,6 +129,7 @@ class AppState {
   void show_trace(std::shared_ptr<trace::Trace> trace);
   void retire_run();
   void index_notes();
+  void index_reveals();
   std::size_t next_call_limit(std::size_t from) const;
   std::size_t previous_call_limit(std::size_t from) const;
 
@@ -156,6 +160,8 @@ class AppState {
   std::string narration_;
   std::future<std::string> pending_narration_;
   std::string active_anchor_;
+  std::vector<std::string> revealed_checkpoints_;  // ids whose answering event exists
+  std::size_t reveal_scanned_size_ = ~std::size_t{0};  // trace size they were read at
 
   std::future<capture::LoadedTrace> pending_load_;
   std::filesystem::path pending_load_path_;

@@ -204,7 +204,8 @@ void MainWindow::left_column(float height) {
   if (state_.narration().empty() && state_.run() == nullptr) {
     ImGui::TextDisabled("The lesson's story appears here.");
   } else {
-    narration_.draw(state_.narration(), state_.active_anchor());
+    narration_.draw(state_.narration(), state_.active_anchor(),
+                    [this](std::string_view id) { return state_.answer_waits(id); });
   }
   ImGui::EndChild();
   ImGui::PopStyleVar();

@@ -18,6 +18,7 @@ constexpr ImU32 kCode = IM_COL32(255, 180, 120, 255);
 constexpr ImU32 kHeading = IM_COL32(150, 205, 255, 255);
 constexpr ImU32 kActiveBack = IM_COL32(80, 160, 255, 38);
 constexpr ImU32 kActiveBar = IM_COL32(80, 160, 255, 230);
+constexpr ImU32 kHidden = IM_COL32(150, 150, 150, 255);  // readable on the dark and the light theme
 
 struct TextStyle {
   ImFont* font;
@@ -143,7 +144,7 @@ void draw_spans(const std::vector<view::TextSpan>& spans, float width, const Tex
 
 }  // namespace
 
-void NarrationPanel::draw(const std::string& markdown, std::string_view active_anchor) {
+void NarrationPanel::draw(const std::string& markdown, std::string_view active_anchor, const HiddenAnswer& hidden) {
   if (!parsed_ || markdown != text_) {
     text_ = markdown;
     doc_ = view::parse_markdown(text_);
@@ -183,6 +184,19 @@ void NarrationPanel::draw(const std::string& markdown, std::string_view active_a
     }
     const float left = ImGui::GetCursorPosX();
     const float width = ImGui::GetContentRegionAvail().x - margin;
+    if (!block.answer_to.empty() && hidden && hidden(block.answer_to)) {
+      // The explanation would give the checkpoint's answer away: one line in its place, for
+      // the first of its blocks only.
+      if (i == 0 || doc_.blocks[i - 1].answer_to != block.answer_to) {
+        ImGui::SetCursorPosX(left + margin);
+        draw_spans({{"(The explanation appears here once the real event has given the answer.)",
+                     view::kSpanPlain}},
+                   width - margin, {ImGui::GetFont(), base_size, kHidden});
+        ImGui::Dummy(ImVec2(0, base_size * 0.25f));
+        if (active) active_bottom = ImGui::GetCursorScreenPos().y;
+      }
+      continue;
+    }
     switch (block.kind) {
       case view::BlockKind::Heading: {
         if (i > 0) ImGui::Dummy(ImVec2(0, base_size * 0.4f));

@@ -1,6 +1,7 @@
 // Narration: the lesson's Markdown rendered, with the last cued paragraph highlighted and in view.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -12,7 +13,10 @@ namespace wirestep::panels {
 
 class NarrationPanel {
  public:
-  void draw(const std::string& markdown, std::string_view active_anchor);
+  // hidden(id): whether the blocks explaining checkpoint `id` must wait (a live run whose
+  // checkpoint has not been revealed yet); they are drawn as one short line instead.
+  using HiddenAnswer = std::function<bool(std::string_view checkpoint_id)>;
+  void draw(const std::string& markdown, std::string_view active_anchor, const HiddenAnswer& hidden = {});
 
  private:
   std::string text_;        // the Markdown doc_ was parsed from: parse once per text

@@ -1,6 +1,8 @@
 // Narration Markdown -> blocks through md4c's callbacks (md4c does the parsing; this only collects).
 #include "view/markdown_doc.h"
 
+#include <utility>
+
 #include <md4c.h>
 
 namespace wirestep::view {
@@ -165,6 +167,10 @@ class Builder {
     doc.blocks.push_back({});
     MarkdownBlock& block = doc.blocks.back();
     block.kind = kind;
+    // An answer marker lasts until the next cue: the rest of its section is the explanation.
+    if (!pending_anchor_.empty()) answer_.clear();
+    if (!pending_answer_.empty()) answer_ = std::exchange(pending_answer_, std::string());
+    block.answer_to = answer_;
     if (!pending_anchor_.empty()) {
       block.anchor = pending_anchor_;
       doc.anchors.emplace_back(pending_anchor_, doc.blocks.size() - 1);
@@ -182,17 +188,29 @@ class Builder {
     }
   }
 
-  // "<!-- cue:NAME -->" (spaces optional) sets the anchor for the next block.
+  // "<!-- cue:NAME -->" (spaces optional) sets the anchor for the next block, and
+  // "<!-- answer:ID -->" the checkpoint the blocks from there on explain. One HTML block may
+  // hold several comments (one per line).
   void take_cue() {
     std::string_view html = html_;
-    const auto start = html.find("<!--");
-    const auto cue = html.find("cue:", start == std::string_view::npos ? 0 : start);
-    const auto end = html.find("-->", cue == std::string_view::npos ? 0 : cue);
-    if (start == std::string_view::npos || cue == std::string_view::npos || end == std::string_view::npos) return;
-    auto name = html.substr(cue + 4, end - cue - 4);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\n')) name.remove_suffix(1);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    if (!name.empty()) pending_anchor_ = std::string(name);
+    for (auto start = html.find("<!--"); start != std::string_view::npos; start = html.find("<!--", start + 4)) {
+      const auto end = html.find("-->", start);
+      if (end == std::string_view::npos) return;
+      std::string_view body = html.substr(start + 4, end - start - 4);
+      while (!body.empty() && (body.front() == ' ' || body.front() == '\n')) body.remove_prefix(1);
+      while (!body.empty() && (body.back() == ' ' || body.back() == '\n')) body.remove_suffix(1);
+      if (body.starts_with("cue:")) {
+        if (const auto name = trimmed(body.substr(4)); !name.empty()) pending_anchor_ = std::string(name);
+      } else if (body.starts_with("answer:")) {
+        if (const auto id = trimmed(body.substr(7)); !id.empty()) pending_answer_ = std::string(id);
+      }
+    }
+  }
+
+  static std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.remove_suffix(1);
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    return text;
   }
 
   std::vector<ListContext> lists_;
@@ -202,6 +220,8 @@ class Builder {
   bool in_html_ = false;
   std::string html_;
   std::string pending_anchor_;
+  std::string pending_answer_;
+  std::string answer_;  // the checkpoint the current section's blocks explain, from its marker on
   std::uint8_t style_ = kSpanPlain;
 };
 

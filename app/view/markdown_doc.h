@@ -35,6 +35,9 @@ struct MarkdownBlock {
   std::vector<TextSpan> spans;  // inline text (not for Code)
   std::string code;             // Code: the lines, '\n'-separated
   std::string anchor;           // `<!-- cue:NAME -->` right before this block, else ""
+  // `<!-- answer:ID -->` before this block or an earlier one of its cue's section: the block
+  // explains checkpoint ID's answer, so a live run hides it until the real event revealed it.
+  std::string answer_to;
 
   std::string plain_text() const;  // spans joined without styling
 };
@@ -49,8 +52,8 @@ struct MarkdownDoc {
   std::pair<std::size_t, std::size_t> anchor_range(std::string_view anchor) const;
 };
 
-// Parses CommonMark with md4c. HTML blocks other than cue anchors are dropped; a cue at the
-// end of the text (no block after it) is kept with index blocks.size().
+// Parses CommonMark with md4c. HTML blocks other than cue anchors and answer markers are
+// dropped; a cue at the end of the text (no block after it) is kept with index blocks.size().
 MarkdownDoc parse_markdown(std::string_view text);
 
 }  // namespace wirestep::view

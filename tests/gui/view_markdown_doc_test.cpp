@@ -43,6 +43,23 @@ TEST(MarkdownDoc, HttpIsTextLessonAnchorsAttachToTheHeadingsAfterThem) {
   EXPECT_EQ(doc.anchor_range("no-such-cue"), (std::pair<std::size_t, std::size_t>{0, 0}));
 }
 
+// An answer marker hides the rest of its section, not the next one; two comments in one HTML
+// block (a cue and a marker on consecutive lines) both count.
+TEST(MarkdownDoc, AnswerMarkersCoverTheRestOfTheirSection) {
+  const MarkdownDoc doc = parse_markdown(
+      "<!-- cue:one -->\n## One\n\nPredict first: how many?\n\n<!-- answer:q1 -->\n\n"
+      "It was six.\n\n- because\n\n<!-- cue:two -->\n<!-- answer:q2 -->\n## Two\n\nAnswer two.\n\n"
+      "<!-- cue:three -->\n## Three\n\nNothing hidden.\n");
+  std::vector<std::pair<std::string, std::string>> seen;  // block text, answer_to
+  for (const auto& block : doc.blocks) seen.emplace_back(block.plain_text(), block.answer_to);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"One", ""},           {"Predict first: how many?", ""}, {"It was six.", "q1"}, {"because", "q1"},
+      {"Two", "q2"},         {"Answer two.", "q2"},            {"Three", ""},         {"Nothing hidden.", ""}};
+  EXPECT_EQ(seen, expected);
+  ASSERT_EQ(doc.anchors.size(), 3u);
+  EXPECT_EQ(doc.anchors[1].first, "two");
+}
+
 TEST(MarkdownDoc, InlineSpansKeepTheirStyle) {
   const MarkdownDoc doc = parse_markdown("A **TCP connection** and `recv()` and *why*.\n");
   ASSERT_EQ(doc.blocks.size(), 1u);

@@ -3,8 +3,11 @@
 
 #include <atomic>
 #include <cstdio>
+#include <regex>
+#include <set>
 #include <string>
 
+#include "lesson/assets.h"
 #include "lesson/checkpoint.h"
 #include "support/lesson_runner.h"
 #include "support/trace_queries.h"
@@ -45,6 +48,20 @@ TEST_P(LessonCheckpoint, AnswersAreJudgedAgainstTheRealCall) {
     ASSERT_GE(records.size(), 1u);
     EXPECT_EQ(asked.load(), static_cast<int>(records.size()));
     EXPECT_EQ(records[0].correct, right) << lesson::reveal_text(records[0]);
+  }
+}
+
+// `<!-- answer:ID -->` in the narration hides the explanation of checkpoint ID until it is
+// revealed: an ID the lesson never asks would hide it for the whole run.
+TEST_P(LessonCheckpoint, NarrationHidesOnlyAnswersTheLessonReveals) {
+  const auto run = testing::run_to_end(GetParam().lesson);
+  std::set<std::string> asked;
+  for (const auto& record : lesson::checkpoints_in(*run->trace())) asked.insert(record.checkpoint.id);
+  const std::string text = lesson::read_narration(testing::lesson_named(GetParam().lesson).info().narration);
+  ASSERT_FALSE(text.empty());
+  static const std::regex marker("<!--\\s*answer:([^ >]+)\\s*-->");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), marker); it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(asked.contains((*it)[1].str())) << "answer:" << (*it)[1].str() << " is never asked";
   }
 }
 
