@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   gui::GuiOptions gui_options;
   app.add_option("--lesson", gui_options.lesson, "Open this lesson at start");
   app.add_flag("--autoplay", gui_options.autoplay, "Start the lesson playing at once");
+  app.add_option("--speed", gui_options.speed, "Pace: 1 = one call every 0.4 s (the default), 2 = twice as fast, 0 = no pacing")
+      ->check(CLI::Range(0.0, 100.0));
   app.add_option("--frames", gui_options.frames, "Quit after this many frames (with --screenshot)");
   app.add_option("--screenshot", gui_options.screenshot, "Save a PNG of the window, then quit");
   app.add_flag("--no-checkpoints", gui_options.no_checkpoints,
@@ -55,7 +57,7 @@ int main(int argc, char** argv) {
   app.add_flag("--presenter", gui_options.presenter, "Start in presenter mode (large, high contrast)");
   app.add_option("--select", gui_options.select, "Select event number N once it is recorded (for slides)");
   app.add_option("--tab", gui_options.tab, "Details tab to show first")
-      ->check(CLI::IsMember({"inspector", "http", "tcp", "tcp-graph", "loss"}));
+      ->check(CLI::IsMember({"inspector", "http", "tcp", "tcp-graph", "loss", "waits"}));
   app.add_flag("--log", gui_options.log, "Open the log console");
   app.add_option("--report", gui_options.report,
                  "On exit, write what the session ended with as JSON (for tests that drive the window)");

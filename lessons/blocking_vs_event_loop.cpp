@@ -1,19 +1,19 @@
-// blocking-vs-event-loop: the same slow clients, first against BlockingServer, then EventedServer.
+// blocking-vs-event-loop: the same slow clients against BlockingServer, ThreadedServer, then EventedServer.
 #include "blocking_vs_event_loop.h"
 
 #include <algorithm>
 #include <chrono>
 #include <string>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "lesson/actor_group.h"
+#include "lesson/client_waits.h"
 #include "lesson/counter.h"
 #include "lesson/lesson_context.h"
-#include "lesson/lesson_log.h"
 #include "net/http/blocking_server.h"
 #include "net/http/evented_server.h"
+#include "net/http/threaded_server.h"
 #include "net/traced_socket.h"
 
 namespace wirestep::lessons {
@@ -50,6 +50,13 @@ void wait_until_server_reads(lesson::LessonContext& context, const trace::Addres
   }
 }
 
+// What the checkpoint says about the server before it asks: the question is the same each round.
+std::string_view server_in_a_line(std::string_view mode) {
+  if (mode == "blocking") return "The blocking server serves one client at a time.";
+  if (mode == "threaded") return "The threaded server gives each connection it accepts a thread of its own.";
+  return "The event loop serves everybody from one thread.";
+}
+
 // One round: every client connects; only then does each one ask for the page, in two halves.
 void serve_slow_clients(lesson::LessonContext& context, net::http::HttpServer& server, int clients) {
   const std::size_t round_start = context.trace().size();
@@ -67,8 +74,8 @@ void serve_slow_clients(lesson::LessonContext& context, net::http::HttpServer& s
         if (n == clients) {
           context.checkpoint(lesson::ask_succeeds(
               std::string(server.mode()) + "-connect", "client#" + std::to_string(n), trace::Call::Connect,
-              fmt::format("The {} server serves one client at a time at most. Will client #{}'s connect() succeed "
-                          "before the others are served?", server.mode(), n)));
+              fmt::format("{} Will client #{}'s connect() succeed before the others are served?",
+                          server_in_a_line(server.mode()), n)));
         }
         socket.connect(address);
         connected.add();
@@ -92,41 +99,26 @@ void serve_slow_clients(lesson::LessonContext& context, net::http::HttpServer& s
   server_side.join();
 }
 
-void log_concurrency(lesson::LessonContext& context, std::string_view mode, std::size_t from,
-                     int clients) {
-  const trace::Trace& trace = context.trace();
-  lesson::lesson_log()->info("{} server: at most {} of {} connections open at once", mode,
-                             max_open_connections(trace, from, trace.size()), clients);
+// Who waited how long, measured from the trace, as a note on the server's lane (the CLI prints
+// it, the timeline marks it).
+void summarise_round(lesson::LessonContext& context, lesson::ClientWaits& waits) {
+  waits.update(context.trace());
+  context.note("server", lesson::round_summary(waits.rounds().back()));
 }
 
 }  // namespace
-
-std::size_t max_open_connections(const trace::Trace& trace, std::size_t from, std::size_t to) {
-  std::unordered_set<std::int64_t> open;  // fds of accepted connections not closed yet
-  std::size_t most = 0;
-  for (std::size_t i = from; i < std::min(to, trace.size()); ++i) {
-    const trace::Event& e = trace[i];
-    if (e.kind != trace::EventKind::SocketCall || trace.lane_name(e.lane) != "server") continue;
-    if (e.call == trace::Call::Accept && e.result >= 0) {
-      open.insert(e.result);
-      most = std::max(most, open.size());
-    } else if (e.call == trace::Call::Close) {
-      open.erase(e.fd);  // the listener's close is not in the set: nothing happens
-    }
-  }
-  return most;
-}
 
 lesson::LessonInfo BlockingVsEventLoop::info() const {
   return {
       .id = "blocking-vs-event-loop",
       .title = "Blocking server vs event loop",
-      .summary = "The same slow clients against a server that serves one at a time, then "
-                 "against an epoll event loop that holds every connection at once.",
+      .summary = "The same slow clients against a server that serves one at a time, a server with "
+                 "a thread per connection, and an epoll event loop that holds every connection at once.",
       .objectives = {"See a connected client wait, unanswered, in the listen backlog",
                      "See one slow client hold up a blocking server and everyone behind it",
+                     "See a thread per connection serve everyone at once, at the price of a thread each",
                      "See an event loop accept everyone and answer whoever is ready",
-                     "Count the connections each server had open at the same time"},
+                     "Compare who waited how long, and how many connections each server had open"},
       .needs = {lesson::Capability::Sockets},
       .narration = "blocking-vs-event-loop.md",
   };
@@ -144,24 +136,37 @@ void BlockingVsEventLoop::run(lesson::LessonContext& context) {
   // A class may pause as long as it likes: a client waiting for its step must not time out.
   options.idle_timeout = std::chrono::hours(1);
 
+  lesson::ClientWaits waits;  // the rounds so far, read from the trace after each one
+
   context.cue("blocking-server");
-  const std::size_t blocking_start = context.trace().size();
   {
     net::http::BlockingServer server(options);  // socket, bind, listen
     serve_slow_clients(context, server, clients);
   }
-  log_concurrency(context, "blocking", blocking_start, clients);
+  summarise_round(context, waits);
   context.cue("blocking-result");
 
+  context.cue("threaded-server");
+  {
+    // Not stepped: with every thread's calls queued at the one gate, one call at a time, the
+    // threads would take turns like the blocking server's one thread and a paced run would
+    // look just as serial. The clients still are.
+    net::http::ServerOptions threaded = options;
+    threaded.gate = nullptr;
+    net::http::ThreadedServer server(threaded);
+    serve_slow_clients(context, server, clients);
+  }
+  summarise_round(context, waits);
+  context.cue("threaded-result");
+
   context.cue("evented-server");
-  const std::size_t evented_start = context.trace().size();
   {
     // Not stepped: an event loop has no place to wait for a teacher (ServerOptions::gate is
     // for the blocking modes). The clients still are.
     net::http::EventedServer server(options);
     serve_slow_clients(context, server, clients);
   }
-  log_concurrency(context, "evented", evented_start, clients);
+  summarise_round(context, waits);
   context.cue("evented-result");
   context.cue("done");
 }

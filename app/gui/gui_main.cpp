@@ -213,6 +213,7 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
   if (options.log) main_window.set_log_open(true);
   if (!options.open_trace.empty()) state.open_trace_async(options.open_trace);
   if (options.step_packets) state.set_granularity(lesson::Granularity::Frames);
+  if (options.speed >= 0) state.set_speed(options.speed);
   if (options.max_events > 0) {
     trace::TraceLimits limits;
     limits.max_events = options.max_events;
@@ -268,12 +269,13 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
       }
       // The smoke test's proof that the app did its job, not just that it opened.
       const auto& stats = main_window.timeline_stats();
-      // Zero unless the Loss tab was drawn: what it counted.
+      // Zero unless the Loss tab was drawn: what it counted. The same for the Waits tab's bars.
       const view::LinkCounts loss = main_window.loss_stats().total();
       const std::size_t events = state.trace() != nullptr ? state.trace()->size() : 0;
       std::cout << "self-check: events=" << events << " drawn=" << stats.drawn() << " lanes=" << stats.lanes
                 << " arrows=" << stats.arrows << " packets=" << stats.packets << " dropped=" << stats.dropped
-                << " loss_sent=" << loss.sent << " loss_lost=" << loss.lost() << std::endl;
+                << " loss_sent=" << loss.sent << " loss_lost=" << loss.lost()
+                << " waits_bars=" << main_window.waits_bars() << std::endl;
       if (stats.lanes > 0 && stats.drawn() == 0) {
         std::cerr << "wirestep: self-check failed: the lesson ran but the timeline drew nothing\n";
         exit_code = 1;

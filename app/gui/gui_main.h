@@ -10,6 +10,7 @@ namespace wirestep::gui {
 struct GuiOptions {
   std::string lesson;       // open this lesson at start
   bool autoplay = false;    // start it playing at once
+  double speed = -1;        // the stepper's pace (1 = a call per 0.4 s, 0 = unpaced); negative: the app's default
   bool no_checkpoints = false;  // record predict-then-reveal questions unanswered instead of asking
   int frames = 0;           // quit after this many frames (0 = run until closed)
   std::string screenshot;   // save a PNG of the last frame to this path, then quit
@@ -17,7 +18,7 @@ struct GuiOptions {
   std::string open_trace;   // open a saved JSON trace at start
   bool presenter = false;   // presenter mode: large fonts, high contrast
   long select = -1;         // select this event (by index) once it exists: for slides and checks
-  std::string tab;          // details tab to show first: inspector, http, tcp, tcp-graph or loss
+  std::string tab;          // details tab to show first: inspector, http, tcp, tcp-graph, loss or waits
   bool log = false;         // open the log console
   bool step_packets = false;  // one Step releases one packet on the virtual wire, not one call
   // Write what the session ended with (events, stepper, selection, source) as JSON here on

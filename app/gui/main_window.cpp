@@ -239,6 +239,10 @@ void MainWindow::right_column(float height) {
       loss_.draw(state_.trace(), &state_.packets(), state_.visible_limit());
       ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Waits", nullptr, flags_for("waits"))) {
+      waits_.draw(state_.trace(), state_.trace_generation(), state_.visible_limit());
+      ImGui::EndTabItem();
+    }
     requested_tab_.clear();
     ImGui::EndTabBar();
   }

@@ -14,6 +14,7 @@
 #include "panels/tcp_graph_panel.h"
 #include "panels/tcp_state_panel.h"
 #include "panels/checkpoint_panel.h"
+#include "panels/client_waits_panel.h"
 #include "panels/timeline_panel.h"
 
 namespace wirestep::gui {
@@ -45,6 +46,7 @@ class MainWindow {
 
   const view::FrameStats& timeline_stats() const { return timeline_.stats(); }
   const view::LossStats& loss_stats() const { return loss_.stats(); }
+  std::size_t waits_bars() const { return waits_.bars_drawn(); }
   bool quit_requested() const { return quit_; }
   // True once per press of F11 (or the menu item); the window shell owns the monitor switch.
   bool take_fullscreen_request() {
@@ -54,7 +56,7 @@ class MainWindow {
   }
   void set_theme(ThemeKind kind);
   void set_content_scale(float scale) { scale_ = scale; }
-  // Brings a details tab to the front on the next frame: "inspector", "http", "tcp", "tcp-graph" or "loss".
+  // Brings a details tab to the front on the next frame: "inspector", "http", "tcp", "tcp-graph", "loss" or "waits".
   void request_tab(std::string name) { requested_tab_ = std::move(name); }
   void set_log_open(bool open) { layout_.log_open = open; }
   // File > Export ladder as PNG: the timeline's rectangle is read back after a later frame is
@@ -106,6 +108,7 @@ class MainWindow {
   panels::TcpStatePanel tcp_state_;
   panels::TcpGraphPanel tcp_graph_;
   panels::LossPanel loss_;
+  panels::ClientWaitsPanel waits_;
   panels::NarrationPanel narration_;
   panels::CheckpointPanel checkpoint_;
   panels::LogConsolePanel log_;

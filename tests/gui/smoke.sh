@@ -2,7 +2,8 @@
 # GUI smoke test for one lesson: run the app under Xvfb, take a screenshot, check it is not
 # blank and that the app's self-check says it drew something. Exit 77 (skipped) without Xvfb.
 # An optional fifth argument brings that details tab to the front (--tab); for "loss" the
-# self-check must also say the Loss tab counted packets.
+# self-check must also say the Loss tab counted packets, for "waits" that the Waits tab drew
+# client bars (that lesson runs unpaced, so its rounds are done within the frames).
 set -u
 app=$1
 check=$2
@@ -26,8 +27,11 @@ rm -rf "$WIRESTEP_STATE_DIR"
 
 log="$out/$name.log"
 if [ -n "$tab" ]; then
+  pace=""
+  [ "$tab" = waits ] && pace="--speed 0"
   # Paced at one call per 0.4 s, the first packets leave a second or two in: give them time.
-  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson "$lesson" --autoplay --frames 300 --tab "$tab" \
+  # shellcheck disable=SC2086 # $pace is either empty or two words
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson "$lesson" --autoplay --frames 300 --tab "$tab" $pace \
     --screenshot "$png" >"$log" 2>&1
 else
   xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson "$lesson" --autoplay --frames 120 --screenshot "$png" >"$log" 2>&1
@@ -61,6 +65,14 @@ if [ "$tab" = loss ]; then
   fi
   if [ -z "$sent" ] || [ "$sent" -le 0 ]; then
     echo "FAIL: the Loss tab counted no packet or datagram ($line)"
+    exit 1
+  fi
+fi
+
+if [ "$tab" = waits ]; then
+  bars=$(echo "$line" | sed -n 's/.*waits_bars=\([0-9]*\).*/\1/p')
+  if [ -z "$bars" ] || [ "$bars" -le 0 ]; then
+    echo "FAIL: the Waits tab drew no client bar ($line)"
     exit 1
   fi
 fi
