@@ -183,10 +183,10 @@ std::size_t AppState::visible_limit() const {
 
 bool AppState::cursor_at_end() const { return trace_ == nullptr || visible_limit() >= trace_->size(); }
 
-void AppState::scrub_to_time(std::int64_t t_ns) {
+void AppState::scrub_to(std::size_t limit) {
   if (trace_ == nullptr || live()) return;
   replay_playing_ = false;
-  cursor_ = trace_->lower_bound_time(t_ns + 1);
+  cursor_ = std::min(limit, trace_->size());
 }
 
 std::size_t AppState::next_call_limit(std::size_t from) const {

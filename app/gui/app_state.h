@@ -80,8 +80,8 @@ class AppState {
   // Events [0, visible_limit()) are shown: all of them live, up to the cursor in replay.
   std::size_t visible_limit() const;
   bool cursor_at_end() const;
-  // Scrub: show the events up to and including the last one at or before t_ns.
-  void scrub_to_time(std::int64_t t_ns);
+  // Scrub: show events [0, limit) (the timeline turns where the pointer is into a count).
+  void scrub_to(std::size_t limit);
   std::optional<net::PendingCall> pending() const;
   // Stepping frames with a packet held: the next Step releases the oldest held packet.
   bool packet_next() const;

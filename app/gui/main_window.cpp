@@ -169,7 +169,7 @@ void MainWindow::draw() {
   if (const auto next = state_.pending(); next && state_.trace() != nullptr) {
     feed.pending = view::PendingMark{next->lane, panels::pending_label(state_)};
   }
-  if (const auto scrub = timeline_.draw(feed, state_.selection)) state_.scrub_to_time(*scrub);
+  if (const auto scrub = timeline_.draw(feed, state_.selection)) state_.scrub_to(*scrub);
   ImGui::EndChild();
   ImGui::PopStyleVar();
   ImGui::SameLine();

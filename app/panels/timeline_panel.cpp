@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 
@@ -79,43 +80,70 @@ void TimelinePanel::zoom(double factor) {
   auto_fit_ = false;
 }
 
+void TimelinePanel::set_spacing(view::Spacing spacing) {
+  if (spacing == view_.spacing) return;
+  view_ = view::respace(view_, index_.rows(), spacing, viewport_.plot_bottom() - viewport_.plot_top());
+  if (follow_) follow_newest();
+}
+
 void TimelinePanel::update_view(const TimelineFeed& feed, const view::Viewport& viewport) {
   const float plot_height = viewport.plot_bottom() - viewport.plot_top();
+  const view::Axis axis(index_.rows(), view_.spacing);
+  const double least = axis.fit_span(plot_height, viewport.row_height());
   if (zoom_to_) {
-    const auto span = std::max<std::int64_t>(zoom_to_->second - zoom_to_->first, 200);
-    view_.fit(zoom_to_->first - span / 4, zoom_to_->second + span / 4, plot_height);
+    const double pad = (zoom_to_->second - zoom_to_->first) / 4;
+    view_.fit(zoom_to_->first - pad, zoom_to_->second + pad, plot_height, least);
     zoom_to_.reset();
     return;
   }
   if (!follow_ || feed.trace == nullptr) return;
   const std::size_t size = feed.trace->size();
-  // Replaying, fit the whole recording so the picture holds still while the cursor moves.
-  const std::size_t last = feed.replay ? size : std::min(feed.limit, size);
-  std::int64_t end = last > 0 ? (*feed.trace)[last - 1].t_ns : 0;
+  // Replaying, a fit takes the whole recording so the picture holds still while the cursor
+  // moves; scrolling follows the cursor instead, as it followed the newest events live.
+  const std::size_t last = feed.replay && auto_fit_ ? size : std::min(feed.limit, size);
+  double end = last > 0 ? axis.at_time((*feed.trace)[last - 1].t_ns, last - 1) : axis.at_time(0);
   // A held packet's arrow grows with the clock, and its head at the wire is the point of it.
-  if (feed.live && feed.packet_next) end = std::max(end, feed.trace->now_ns());
+  if (feed.live && feed.packet_next) end = std::max(end, axis.at_time(feed.trace->now_ns()));
+  const double start = axis.at_time(0);
   if (auto_fit_) {
-    view_.fit(0, std::max(end, feed.min_span_ns), plot_height);
-  } else {
-    view_.top_ns = static_cast<double>(end) - plot_height * 0.85 * view_.ns_per_px;
+    view_.fit(start, std::max(end, axis.at_time(feed.min_span_ns)), plot_height, least);
+    return;
   }
+  if (readable_rows_) {
+    view_.per_px = std::clamp(1.0 / viewport.row_height(), view_.min_per_px(), view_.max_per_px());
+    readable_rows_ = false;
+  }
+  // The newest near the bottom, but a short trace starts at the top.
+  view_.top = std::max(start - plot_height * 0.03 * view_.per_px, end - plot_height * 0.85 * view_.per_px);
 }
 
-std::optional<std::int64_t> TimelinePanel::draw(const TimelineFeed& feed, view::Selection& selection) {
-  std::optional<std::int64_t> scrub;
+std::string TimelinePanel::scale_text() const {
+  constexpr double kPxPerCm = 38;
+  std::string scale;
+  if (view_.spacing == view::Spacing::Time) {
+    scale = fmt::format("1 cm ≈ {}", view::format_duration(static_cast<std::int64_t>(view_.per_px * kPxPerCm)));
+  } else if (view_.per_px * 3 <= 1) {
+    scale = "one row per event";
+  } else {
+    scale = fmt::format("1 cm ≈ {:.0f} events", view_.per_px * kPxPerCm);
+  }
+  return scale + "   ·   wheel: zoom   drag: pan   click: inspect";
+}
+
+std::optional<std::size_t> TimelinePanel::draw(const TimelineFeed& feed, view::Selection& selection) {
+  std::optional<std::size_t> scrub;
   const gui::Palette& pal = gui::palette();
   ImGuiIO& io = ImGui::GetIO();
 
   if (feed.generation != generation_) {
     generation_ = feed.generation;
     index_ = view::TimelineIndex{};
-    follow_ = true;
-    auto_fit_ = true;
+    follow_newest();
   }
   if (feed.trace != nullptr) index_.update(*feed.trace);
 
   // Toolbar.
-  if (ImGui::Checkbox("Follow live", &follow_) && follow_) auto_fit_ = true;
+  if (ImGui::Checkbox("Follow live", &follow_) && follow_) follow_newest();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep the newest events in view (F)");
   ImGui::SameLine();
   if (ImGui::Button("Fit all")) follow();
@@ -127,9 +155,7 @@ std::optional<std::int64_t> TimelinePanel::draw(const TimelineFeed& feed, view::
   if (ImGui::Button(" + ")) zoom(1 / 1.5);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Zoom in (+, or the mouse wheel)");
   ImGui::SameLine();
-  ImGui::TextDisabled("%s", fmt::format("1 cm ≈ {}   ·   wheel: zoom   drag: pan   click: inspect",
-                                        view::format_duration(static_cast<std::int64_t>(view_.ns_per_px * 38)))
-                                .c_str());
+  ImGui::TextDisabled("%s", scale_text().c_str());
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -155,9 +181,12 @@ std::optional<std::int64_t> TimelinePanel::draw(const TimelineFeed& feed, view::
     auto_fit_ = false;
   }
   if (ImGui::IsItemActivated()) scrubbing_ = feed.replay && mouse.x < vp.x + vp.axis_width();
+  auto scrub_at = [&](float y) {
+    return view::Axis(index_.rows(), view_.spacing).limit_at(*feed.trace, view_.at_y(y, top));
+  };
   if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
     if (scrubbing_) {
-      scrub = static_cast<std::int64_t>(view_.t_of(mouse.y, top));
+      scrub = scrub_at(mouse.y);
     } else if (io.MouseDelta.y != 0) {
       view_.pan_px(io.MouseDelta.y);
       follow_ = false;
@@ -168,7 +197,7 @@ std::optional<std::int64_t> TimelinePanel::draw(const TimelineFeed& feed, view::
     if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) zoom(1 / 1.5);
     if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) zoom(1.5);
     if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) follow();
-    if (ImGui::IsKeyPressed(GLFW_KEY_F, false)) follow();
+    if (ImGui::IsKeyPressed(GLFW_KEY_F, false)) follow_newest();
   }
   update_view(feed, vp);
 
@@ -220,15 +249,17 @@ std::optional<std::int64_t> TimelinePanel::draw(const TimelineFeed& feed, view::
   }
   if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[0] < 16.0f) {
     if (scrubbing_) {
-      scrub = static_cast<std::int64_t>(view_.t_of(mouse.y, top));
+      scrub = scrub_at(mouse.y);
     } else if (hit) {
       const Prim& prim = list_.prims[*hit];
       if (prim.count > 1 && prim.event2 != view::kNoEvent) {
         // A fold: zoom until its events come apart.
         const auto& trace = *feed.trace;
-        std::int64_t t0 = trace[prim.event].t_ns, t1 = trace[prim.event2].t_ns;
-        if (t0 > t1) std::swap(t0, t1);
-        zoom_to_ = std::pair{t0, t1};
+        const view::Axis axis(index_.rows(), view_.spacing);
+        double p0 = axis.at_time(trace[prim.event].t_ns, prim.event);
+        double p1 = axis.at_time(trace[prim.event2].t_ns, prim.event2);
+        if (p0 > p1) std::swap(p0, p1);
+        zoom_to_ = std::pair{p0, p1};
         follow_ = false;
         auto_fit_ = false;
       } else if (prim.event != view::kNoEvent) {
@@ -267,6 +298,19 @@ void TimelinePanel::paint(const trace::Trace& trace, const view::Viewport& vp) c
         const ImVec2 size = ImGui::CalcTextSize(text.data(), text.data() + text.size());
         dl->AddText(ImVec2(axis_right - size.x - vp.char_width, p.y0 - size.y * 0.5f), pal.axis_text, text.data(),
                     text.data() + text.size());
+        break;
+      }
+      case PrimKind::AxisPause: {
+        // A break in the axis: the clock ran on between these two rows.
+        const float s = vp.char_width * 0.6f;
+        dl->AddLine(ImVec2(axis_right - s, p.y0 + 2), ImVec2(axis_right + s, p.y0 - 4), pal.axis_text, 1.5f);
+        dl->AddLine(ImVec2(axis_right - s, p.y0 + 5), ImVec2(axis_right + s, p.y0 - 1), pal.axis_text, 1.5f);
+        // A size smaller than the rows' times: it sits half a row from the label below it.
+        ImFont* font = ImGui::GetFont();
+        const float font_size = ImGui::GetFontSize() * 0.85f;
+        const ImVec2 size = font->CalcTextSizeA(font_size, FLT_MAX, 0, text.data(), text.data() + text.size());
+        dl->AddText(font, font_size, ImVec2(axis_right - size.x - vp.char_width * 1.5f, p.y0 - size.y * 0.5f),
+                    pal.muted_text, text.data(), text.data() + text.size());
         break;
       }
       case PrimKind::CueMark: {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "proto/packet/tcp_flow_analyzer.h"
 #include "trace/trace.h"
@@ -26,24 +27,37 @@ struct TimelineFeed {
 
 class TimelinePanel {
  public:
-  // Draws into the current window's remaining space. Returns a time the user scrubbed to by
-  // dragging on the time axis (replay only).
-  std::optional<std::int64_t> draw(const TimelineFeed& feed, view::Selection& selection);
+  // Draws into the current window's remaining space. Returns where the user put the replay
+  // cursor by dragging on the time axis, as the number of events to show (replay only).
+  std::optional<std::size_t> draw(const TimelineFeed& feed, view::Selection& selection);
 
   const view::FrameStats& stats() const { return list_.stats; }
   // The last frame as drawn: what File > Export ladder writes.
   const view::DrawList& draw_list() const { return list_; }
   const view::Viewport& viewport() const { return viewport_; }
   bool follow_live() const { return follow_; }
-  // Back to following the newest events, with the whole trace fitted.
+  // Back to following the newest events, with the whole trace fitted (Fit all, Home).
   void follow() {
     follow_ = true;
     auto_fit_ = true;
   }
+  // Following the newest events (or the replay cursor) the way each spacing reads best: in Time
+  // spacing the whole trace fitted; in Sequence spacing rows at a readable height, scrolling
+  // once they fill the plot (fitting a whole lesson would squeeze its rows into dots).
+  void follow_newest() {
+    follow_ = true;
+    auto_fit_ = view_.spacing == view::Spacing::Time;
+    readable_rows_ = !auto_fit_;
+  }
   void zoom(double factor);
+  // Time (y follows the clock) or Sequence (one row per event); switching keeps the same
+  // stretch of the trace in view.
+  view::Spacing spacing() const { return view_.spacing; }
+  void set_spacing(view::Spacing spacing);
 
  private:
   void update_view(const TimelineFeed& feed, const view::Viewport& viewport);
+  std::string scale_text() const;
   void paint(const trace::Trace& trace, const view::Viewport& viewport) const;
   void tooltip(const trace::Trace& trace, const view::Prim& prim) const;
 
@@ -55,8 +69,9 @@ class TimelinePanel {
   std::uint64_t generation_ = ~std::uint64_t{0};
   bool follow_ = true;
   bool auto_fit_ = true;
+  bool readable_rows_ = false;  // the next view update sets rows to Viewport::row_height()
   bool scrubbing_ = false;
-  std::optional<std::pair<std::int64_t, std::int64_t>> zoom_to_;
+  std::optional<std::pair<double, double>> zoom_to_;  // positions on the axis: a fold to open
 };
 
 }  // namespace wirestep::panels

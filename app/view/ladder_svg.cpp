@@ -1,6 +1,7 @@
 // Writes the timeline's primitives as SVG shapes, mirroring what the timeline panel paints.
 #include "view/ladder_svg.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -121,6 +122,10 @@ std::string ladder_svg(const DrawList& list, const Viewport& vp, const SvgColour
       case PrimKind::AxisTick:
         w.line(axis_right, p.y0, vp.x + vp.width, p.y0, c.grid, 1);
         w.text(axis_right - vp.char_width, p.y0, text, c.axis_text, "end");
+        break;
+      case PrimKind::AxisPause:
+        w.line(axis_right - vp.char_width * 0.6f, p.y0 + 3, axis_right + vp.char_width * 0.6f, p.y0 - 3, c.axis_text, 1);
+        w.text(axis_right - vp.char_width, p.y0, text, c.fold, "end");
         break;
       case PrimKind::CueMark: {
         const float s = lh * 0.35f;
@@ -247,14 +252,25 @@ bool write_ladder_svg(const std::filesystem::path& path, const DrawList& list, c
 }
 
 bool export_trace_ladder_svg(const trace::Trace& trace, const std::filesystem::path& path, float width, float height,
-                             const SvgColours& colours, std::string& error) {
+                             const SvgColours& colours, std::string& error, Spacing spacing) {
   TimelineIndex index;
   index.update(trace);
   FrameInput input;
   input.viewport = Viewport{0, 0, width, height, 16, 8};
+  input.view.spacing = spacing;
+  const Axis axis(index.rows(), spacing);
   const std::size_t n = trace.size();
   const std::int64_t t_end = n == 0 ? 1 : std::max<std::int64_t>(trace[n - 1].t_ns, 1);
-  input.view.fit(0, t_end, height - input.viewport.header_height());
+  if (spacing == Spacing::Sequence) {
+    // One row per event reads only at full row height: the page grows instead (up to a limit).
+    constexpr float kMaxHeight = 30000;
+    const float rows_height = static_cast<float>(index.rows().size() + 1) * input.viewport.row_height() /
+                              static_cast<float>(TimelineView::kFitShare);
+    input.viewport.height = std::clamp(rows_height + input.viewport.header_height(), height, kMaxHeight);
+  }
+  const float plot_height = input.viewport.height - input.viewport.header_height();
+  input.view.fit(axis.at_time(0), axis.at_time(t_end, n == 0 ? kNoEvent : n - 1) + (spacing == Spacing::Sequence ? 0.5 : 0),
+                 plot_height, axis.fit_span(plot_height, input.viewport.row_height()));
   DrawList list;
   build_frame(trace, index, input, list);
   return write_ladder_svg(path, list, input.viewport, colours, error);

@@ -49,8 +49,9 @@ bool write_ladder_svg(const std::filesystem::path& path, const DrawList& list, c
                       const SvgColours& colours, std::string& error);
 
 // Without a window (`wirestep view FILE --svg OUT`): the whole trace fitted into a ladder of
-// this size, then written as above.
+// this size, then written as above. In Sequence spacing the page grows taller so every row
+// keeps its full height.
 bool export_trace_ladder_svg(const trace::Trace& trace, const std::filesystem::path& path, float width, float height,
-                             const SvgColours& colours, std::string& error);
+                             const SvgColours& colours, std::string& error, Spacing spacing = Spacing::Time);
 
 }  // namespace wirestep::view

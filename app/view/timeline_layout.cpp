@@ -91,49 +91,133 @@ bool clip_rows(float& x0, float& y0, float& x1, float& y1, float top, float bott
   return true;
 }
 
-std::int64_t to_time(double t) {
-  if (t <= static_cast<double>(std::numeric_limits<std::int64_t>::min() / 2)) return std::numeric_limits<std::int64_t>::min() / 2;
-  if (t >= static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2)) return std::numeric_limits<std::int64_t>::max() / 2;
-  return static_cast<std::int64_t>(std::floor(t));
-}
-
-// Walks one track's events in [t0, t1] below limit, grouping runs closer than fold_px pixels.
+// Walks one track's events between positions p0 and p1 below limit, grouping runs closer than
+// fold_px pixels.
 template <class Single, class Folded>
-void walk(const Track& track, std::int64_t t0, std::int64_t t1, std::size_t limit, const TimelineView& view,
+void walk(const Track& track, const Axis& axis, double p0, double p1, std::size_t limit, const TimelineView& view,
           float top, float fold_px, Single&& single, Folded&& folded) {
-  std::size_t i = track.lower_bound(t0);
-  const std::size_t end = std::min(track.upper_bound(t1), track.index_bound(limit));
+  std::size_t i = axis.lower_bound(track, p0);
+  const std::size_t end = std::min(axis.upper_bound(track, p1), track.index_bound(limit));
   while (i < end) {
-    const float y = view.y_of(track.times[i], top);
-    const std::int64_t next_t = to_time(std::ceil(view.t_of(y + fold_px, top)));
-    auto first = track.times.begin() + static_cast<std::ptrdiff_t>(i) + 1;
-    auto last = track.times.begin() + static_cast<std::ptrdiff_t>(end);
-    std::size_t j = static_cast<std::size_t>(std::lower_bound(first, last, next_t) - track.times.begin());
+    const float y = view.y_of(axis.at(track, i), top);
+    const std::size_t j = axis.lower_bound(track, view.at_y(y + fold_px, top), i + 1, end);
     if (j == i + 1) {
       single(i, y);
     } else {
-      folded(i, j, y, view.y_of(track.times[j - 1], top));
+      folded(i, j, y, view.y_of(axis.at(track, j - 1), top));
     }
     i = j;
   }
 }
 
+// Round times, at least four lines apart.
+void time_ticks(const TimelineView& view, const Viewport& vp, std::int64_t t0, std::int64_t t1, DrawList& out) {
+  const float top = vp.plot_top();
+  const std::int64_t step = tick_step(view.per_px, vp.line_height * 4.0f);
+  for (std::int64_t t = std::max<std::int64_t>(0, (std::max<std::int64_t>(t0, 0) + step - 1) / step * step); t <= t1;
+       t += step) {
+    Prim prim;
+    prim.kind = PrimKind::AxisTick;
+    prim.x0 = vp.x;
+    prim.y0 = prim.y1 = view.y_of(static_cast<double>(t), top);
+    if (prim.y0 < top) continue;
+    prim.flags = kPrimLabel;
+    append_text(out, tick_label(t, step), prim);
+    out.prims.push_back(prim);
+  }
+}
+
+// A row's time to `resolution`, but with three to six significant digits (the label has to fit
+// the axis), cut rather than rounded: a label rounded up to "2.81 s" above one reading
+// "2.80523 s" would run the clock backwards.
+std::string row_time_label(std::int64_t t, std::int64_t resolution) {
+  const double digits = std::floor(std::log10(std::max(1.0, std::abs(static_cast<double>(t)))));
+  const auto finest = static_cast<std::int64_t>(std::pow(10.0, std::max(0.0, digits - 5)));
+  const auto coarsest = static_cast<std::int64_t>(std::pow(10.0, std::max(0.0, digits - 2)));
+  const std::int64_t step = std::clamp(resolution, finest, coarsest);
+  // The power of ten tick_label will print to, for this step in t's unit.
+  const double unit = digits >= 9 ? 1e9 : digits >= 6 ? 1e6 : digits >= 3 ? 1e3 : 1;
+  const int decimals = std::clamp(static_cast<int>(std::ceil(std::log10(unit / static_cast<double>(step)) - 1e-9)), 0, 9);
+  const auto cut = std::max<std::int64_t>(1, static_cast<std::int64_t>(unit / std::pow(10.0, decimals)));
+  return tick_label(t >= 0 ? t - t % cut : t, step);
+}
+
+// Sequence spacing: rows hide the clock, so the axis gives it back. Every few rows carry their
+// real time, all to one resolution (fine enough to tell the closest two apart, so decimal
+// points line up); when rows are tall enough, a pause between two rows says how long it was
+// ("+45 s"), and the row after it is labelled so the jump is visible. Costs O(labels), not
+// O(rows): a zoomed-out view of a million rows only visits the labelled ones.
+void row_ticks(const Rows& rows, const TimelineView& view, const Viewport& vp, DrawList& out) {
+  constexpr std::int64_t kPauseNs = 100'000'000;  // a step, a timeout: longer than any burst of work
+  const std::size_t n = rows.size();
+  if (n == 0) return;
+  const float top = vp.plot_top();
+  const float lh = vp.line_height;
+  const double first = std::max(0.0, std::ceil(view.at_y(top + lh * 0.5f, top)));
+  const double last = std::min(static_cast<double>(n - 1), std::floor(view.at_y(vp.plot_bottom() - lh * 0.5f, top)));
+  if (first > last) return;
+  const auto r0 = static_cast<std::size_t>(first);
+  const auto r1 = static_cast<std::size_t>(last);
+  const double row_px = 1.0 / view.per_px;
+  // Labels every k rows (1, 2, 5, 10, ...), at least two and a half lines apart.
+  const auto k = static_cast<std::size_t>(tick_step(view.per_px, lh * 2.5f));
+
+  std::vector<std::size_t> labelled;
+  float last_label = -1e9f;
+  auto want = [&](std::size_t row) {
+    const float y = view.y_of(static_cast<double>(row), top);
+    if (y - last_label < lh * 1.1f) return;
+    labelled.push_back(row);
+    last_label = y;
+  };
+  if (row_px < lh * 1.2f) {
+    // Too dense for pauses to be told apart: just the rows that are multiples of k.
+    for (std::size_t row = (r0 + k - 1) / k * k; row <= r1; row += k) want(row);
+  } else {
+    // Few rows in view: look at each. A pause shows just above its row; the row after it is
+    // labelled even off the k grid so the clock's jump reads at once.
+    for (std::size_t row = r0; row <= r1; ++row) {
+      const bool after_pause = row > 0 && rows.times[row] - rows.times[row - 1] >= kPauseNs;
+      if (after_pause) {
+        Prim pause;
+        pause.kind = PrimKind::AxisPause;
+        pause.x0 = vp.x;
+        pause.y0 = pause.y1 = view.y_of(static_cast<double>(row) - 0.5, top);
+        pause.flags = kPrimLabel;
+        append_text(out, "+" + format_duration(rows.times[row] - rows.times[row - 1]), pause);
+        out.prims.push_back(pause);
+        // The pause's words take the axis between the two rows.
+        last_label = std::max(last_label, pause.y0 - lh * 0.2f);
+      }
+      if (after_pause || row == r0 || row % k == 0) want(row);
+    }
+  }
+
+  std::int64_t resolution = std::numeric_limits<std::int64_t>::max();
+  for (std::size_t i = 1; i < labelled.size(); ++i) {
+    const std::int64_t step = rows.times[labelled[i]] - rows.times[labelled[i - 1]];
+    if (step > 0) resolution = std::min(resolution, step);
+  }
+  std::optional<Prim> above;  // by its place in out.text, which may move as it grows
+  for (const std::size_t row : labelled) {
+    Prim prim;
+    prim.kind = PrimKind::AxisTick;
+    prim.x0 = vp.x;
+    prim.y0 = prim.y1 = view.y_of(static_cast<double>(row), top);
+    prim.event = rows.events[row];
+    prim.flags = kPrimLabel;
+    append_text(out, row_time_label(rows.times[row], resolution), prim);
+    // A label that reads like the one above it (a burst finer than six digits) says nothing new.
+    if (above && out.text_of(prim) == out.text_of(*above)) {
+      out.text.resize(prim.text_begin);
+      continue;
+    }
+    out.prims.push_back(prim);
+    above = prim;
+  }
+}
+
 }  // namespace
-
-// ---------------------------------------------------------------- Track
-
-std::size_t Track::lower_bound(std::int64_t t) const {
-  return static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), t) - times.begin());
-}
-std::size_t Track::upper_bound(std::int64_t t) const {
-  return static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin());
-}
-std::size_t Track::index_bound(std::size_t limit) const {
-  if (events.empty() || limit > events.back()) return events.size();
-  return static_cast<std::size_t>(
-      std::lower_bound(events.begin(), events.end(), limit, [](std::uint32_t e, std::size_t l) { return e < l; }) -
-      events.begin());
-}
 
 // ---------------------------------------------------------------- ArrowIndex
 
@@ -346,7 +430,7 @@ void TimelineIndex::update(const trace::Trace& trace) {
   for (std::size_t i = indexed_; i < size; ++i) {
     const Event& e = trace[i];
     if (e.kind == EventKind::Note) {
-      if (!lesson::is_checkpoint_note(e)) cues_.push(e.t_ns, i);  // the checkpoint window shows those
+      if (!lesson::is_checkpoint_note(e)) cues_.push(e.t_ns, i, rows_.push(e.t_ns, i));  // the checkpoint window shows those
       continue;
     }
     if (e.lane == trace::kNoLane) continue;
@@ -366,15 +450,16 @@ void TimelineIndex::update(const trace::Trace& trace) {
         if (!lanes_[id].packets && lanes_[id].calls.size() == 0 && lanes_[id].states.size() == 0) new_column = true;
         lanes_[id].packets = true;
       }
+      if (e.from != trace::kNoLane) rows_.push(e.t_ns, i);  // its arrow is its mark
       arrows_.add(e, i);
     } else if (e.kind == EventKind::Impairment && e.link != trace::kNoSeq) {
       // What the wire did to a packet shows on the packet's arrow (a cross, a caption); a mark on
       // the wire's column would cover the cross. The inspector gives the reason.
       continue;
     } else if (e.kind == EventKind::TcpState) {
-      lane.states.push(e.t_ns, i);
+      lane.states.push(e.t_ns, i, rows_.push(e.t_ns, i));
     } else {
-      lane.calls.push(e.t_ns, i);
+      lane.calls.push(e.t_ns, i, rows_.push(e.t_ns, i));
       arrows_.add(e, i);
     }
   }
@@ -390,21 +475,6 @@ void TimelineIndex::update(const trace::Trace& trace) {
       return lane_order(trace.lane_name(a)) < lane_order(trace.lane_name(b));
     });
   }
-}
-
-// ---------------------------------------------------------------- TimelineView
-
-void TimelineView::zoom_about(float y, double factor, float plot_top) {
-  const double t = t_of(y, plot_top);
-  ns_per_px = std::clamp(ns_per_px * factor, kMinNsPerPx, kMaxNsPerPx);
-  top_ns = t - (y - plot_top) * ns_per_px;
-}
-
-void TimelineView::fit(std::int64_t t0, std::int64_t t1, float plot_height) {
-  const double span = std::max<double>(static_cast<double>(t1 - t0), 1000.0);
-  const double height = std::max(plot_height, 10.0f);
-  ns_per_px = std::clamp(span / (height * 0.92), kMinNsPerPx, kMaxNsPerPx);
-  top_ns = static_cast<double>(t0) - height * 0.03 * ns_per_px;
 }
 
 // ---------------------------------------------------------------- labels
@@ -501,8 +571,12 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
   const float bottom = vp.plot_bottom();
   const float lh = vp.line_height;
   const std::size_t limit = std::min(input.limit, index.indexed());
-  const std::int64_t t0 = to_time(view.t_of(top - lh, top));
-  const std::int64_t t1 = to_time(view.t_of(bottom + lh, top));
+  const Axis axis(index.rows(), view.spacing);
+  // Positions a line above and below the plot, so marks half out of view are still drawn.
+  const double p0 = view.at_y(top - lh, top);
+  const double p1 = view.at_y(bottom + lh, top);
+  const auto [t0, t1] = axis.times_covering(p0, p1);
+  auto y_at = [&](std::int64_t t, std::uint64_t event = kNoEvent) { return view.y_of(axis.at_time(t, event), top); };
 
   auto flags_for = [&](std::size_t event) {
     std::uint8_t flags = 0;
@@ -529,17 +603,10 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
   out.stats.lanes = columns.size();
 
   // The time axis.
-  const std::int64_t step = tick_step(view.ns_per_px, lh * 4.0f);
-  for (std::int64_t t = std::max<std::int64_t>(0, (std::max<std::int64_t>(t0, 0) + step - 1) / step * step); t <= t1;
-       t += step) {
-    Prim prim;
-    prim.kind = PrimKind::AxisTick;
-    prim.x0 = vp.x;
-    prim.y0 = prim.y1 = view.y_of(t, top);
-    if (prim.y0 < top) continue;
-    prim.flags = kPrimLabel;
-    append_text(out, tick_label(t, step), prim);
-    out.prims.push_back(prim);
+  if (view.spacing == Spacing::Sequence) {
+    row_ticks(index.rows(), view, vp, out);
+  } else {
+    time_ticks(view, vp, t0, t1, out);
   }
 
   // Narration cues on the axis.
@@ -547,7 +614,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     float last_label = -1e9f;
     const float x = vp.x + vp.axis_width() - vp.char_width * 0.5f;
     walk(
-        index.cues(), t0, t1, limit, view, top, input.fold_px,
+        index.cues(), axis, p0, p1, limit, view, top, input.fold_px,
         [&](std::size_t i, float y) {
           const std::size_t event = index.cues().events[i];
           Prim prim;
@@ -588,20 +655,26 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     const LaneTrack* lane = index.lane(column.lane);
     if (lane == nullptr) continue;
     float last_label = -1e9f;
+    // A labelled call is a box a line and 6 px tall: two of them closer than this would overlap
+    // (one row per event puts calls of one lane a row apart).
+    const float label_gap = lh + 8.0f;
     auto bar = [&](const Event& e, std::size_t event) {
-      if (e.dur_ns <= 0 || e.dur_ns < view.ns_per_px * 2) return;
+      if (e.dur_ns <= 0) return;
+      const double start = axis.at_time(e.t_ns - e.dur_ns);
+      const double end = axis.at_time(e.t_ns, event);
+      if (end - start < std::max(axis.min_bar(), view.per_px * 2)) return;
       Prim prim;
       prim.kind = PrimKind::BlockBar;
       prim.lane = column.lane;
       prim.x0 = prim.x1 = column.x;
-      prim.y0 = std::max(top - lh, view.y_of(e.t_ns - e.dur_ns, top));
-      prim.y1 = std::min(bottom + lh, view.y_of(e.t_ns, top));
+      prim.y0 = std::max(top - lh, view.y_of(start, top));
+      prim.y1 = std::min(bottom + lh, view.y_of(end, top));
       prim.event = event;
       prim.flags = flags_for(event);
       out.prims.push_back(prim);
     };
     walk(
-        lane->calls, t0, t1, limit, view, top, input.fold_px,
+        lane->calls, axis, p0, p1, limit, view, top, input.fold_px,
         [&](std::size_t i, float y) {
           const std::size_t event = lane->calls.events[i];
           const Event& e = trace[event];
@@ -614,7 +687,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
           prim.event = event;
           prim.flags = flags_for(event);
           if (e.kind == EventKind::SocketCall && e.result < 0) prim.flags |= kPrimError;
-          if (y - last_label >= lh * 1.05f) {
+          if (y - last_label >= label_gap) {
             prim.flags |= kPrimLabel;
             last_label = y;
           }
@@ -632,27 +705,27 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
           prim.count = static_cast<std::uint32_t>(j - i);
           prim.event = lane->calls.events[i];
           prim.event2 = lane->calls.events[j - 1];
-          if (y - last_label >= lh * 1.05f) {
+          if (y - last_label >= label_gap) {
             prim.flags |= kPrimLabel;
             last_label = y;
           }
           out.prims.push_back(prim);
           ++out.stats.marks;
         });
-    // A call still blocked across the bottom edge ended after t1; a lane's calls run one after
-    // another, so it is among the first few that end after t1.
-    const std::size_t after = std::min(lane->calls.upper_bound(t1), lane->calls.index_bound(limit));
+    // A call still blocked across the bottom edge ended below it; a lane's calls run one after
+    // another, so it is among the first few that end there.
+    const std::size_t after = std::min(axis.upper_bound(lane->calls, p1), lane->calls.index_bound(limit));
     const std::size_t after_end = std::min(lane->calls.index_bound(limit), after + 4);
     for (std::size_t i = after; i < after_end; ++i) {
       const std::size_t event = lane->calls.events[i];
       const Event& e = trace[event];
-      if (e.t_ns - e.dur_ns <= t1) bar(e, event);
+      if (axis.at_time(e.t_ns - e.dur_ns) <= p1) bar(e, event);
     }
 
     float last_state = -1e9f;
     const float state_x = column.x + vp.char_width * 6.5f;
     walk(
-        lane->states, t0, t1, limit, view, top, input.fold_px,
+        lane->states, axis, p0, p1, limit, view, top, input.fold_px,
         [&](std::size_t i, float y) {
           const std::size_t event = lane->states.events[i];
           Prim prim;
@@ -714,8 +787,10 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     if (x_to < 0 && !stops) return;
     float x1 = stops ? wire_x(e, x0, x_to < 0 ? x0 : x_to) : x_to;
     if (x1 == x0) return;
-    float y0 = view.y_of(arrow.t_from, top);
-    float y1 = view.y_of(arrow.t_to, top);
+    // The packet's row is when the wire delivered (or dropped) it: the arrow ends there and
+    // starts where it was captured.
+    float y0 = y_at(arrow.t_from);
+    float y1 = y_at(arrow.t_to, arrow.to_event);
     if (!clip_rows(x0, y0, x1, y1, top - lh, bottom + lh)) return;
     Prim prim;
     prim.kind = PrimKind::PacketArrow;
@@ -757,9 +832,9 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
       link.kind = PrimKind::PacketLink;
       link.lane = arrow.from_lane;
       link.x0 = drop.verdict == trace::Verdict::Dropped ? wire_x(drop, lane_x[drop.from], drop_to) : drop_to;
-      link.y0 = view.y_of(drop.t_ns, top);
+      link.y0 = y_at(drop.t_ns, *analysis->caused_by_drop);
       link.x1 = lane_x[arrow.from_lane];
-      link.y1 = view.y_of(arrow.t_from, top);
+      link.y1 = y_at(arrow.t_from);
       link.event = arrow.from_event;
       link.event2 = *analysis->caused_by_drop;
       if (clip_rows(link.x0, link.y0, link.x1, link.y1, top - lh, bottom + lh)) out.prims.push_back(link);
@@ -784,8 +859,8 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
       float x0 = lane_x[e.from];
       const float x_to = e.to < lane_x.size() && lane_x[e.to] >= 0 ? lane_x[e.to] : x0;
       float x1 = wire_x(e, x0, x_to);
-      float y0 = view.y_of(e.t_ns, top);
-      float y1 = view.y_of(std::max(now, e.t_ns), top);
+      float y0 = y_at(e.t_ns, event);
+      float y1 = now > e.t_ns ? y_at(now) : y0;
       if (x1 == x0 || !clip_rows(x0, y0, x1, y1, top - lh, bottom + lh)) continue;
       const proto::PacketSummary summary = proto::summarize(e.payload.span());
       Prim prim;
@@ -822,8 +897,9 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
   }
 
   // Arrows between lanes.
-  const auto fold_ns = static_cast<std::int64_t>(std::max(1.0, input.fold_px * view.ns_per_px));
-  index.arrows().visit(t0, t1, limit, fold_ns, [&](const Arrow& arrow, std::uint32_t count) {
+  const double fold_span = input.fold_px * view.per_px;
+  auto fold_end = [&](std::int64_t t) { return axis.fold_end(t, fold_span); };
+  index.arrows().visit(t0, t1, limit, fold_end, [&](const Arrow& arrow, std::uint32_t count) {
     if (arrow.from_lane >= lane_x.size()) return;
     if (arrow.kind == ArrowKind::Packet) {
       packet_arrow(arrow, count);
@@ -833,8 +909,14 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     float x0 = lane_x[arrow.from_lane];
     float x1 = lane_x[arrow.to_lane];
     if (x0 < 0 || x1 < 0 || arrow.from_lane == arrow.to_lane) return;
-    float y0 = view.y_of(arrow.t_from, top);
-    float y1 = view.y_of(arrow.t_to, top);
+    // From the send's box to the recv's (in Time spacing from when the send began). A recv
+    // recorded before its send (its thread stamped first) takes the send's start instead, so
+    // bytes never flow upwards.
+    double from = axis.at_start(arrow.t_from, arrow.from_event);
+    const double to = axis.at_time(arrow.t_to, arrow.to_event);
+    if (from > to) from = axis.at_time(arrow.t_from);
+    float y0 = view.y_of(from, top);
+    float y1 = view.y_of(to, top);
     // The handshake is inferred, so it is drawn as a schematic: three legs tall enough to read,
     // ending when connect() returned.
     if (arrow.kind == ArrowKind::Handshake) y0 = std::min(y0, y1 - lh * 2.4f);
@@ -876,7 +958,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     prim.kind = PrimKind::NowLine;
     prim.x0 = vp.x + vp.axis_width();
     prim.x1 = vp.x + vp.width;
-    prim.y0 = prim.y1 = view.y_of(input.now_ns, top);
+    prim.y0 = prim.y1 = y_at(input.now_ns, input.replay && limit > 0 ? limit - 1 : kNoEvent);
     prim.flags = input.replay ? kPrimReplay : 0;
     if (prim.y0 >= top - 1 && prim.y0 <= bottom + 1) out.prims.push_back(prim);
   }
@@ -886,7 +968,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     prim.lane = input.pending->lane;
     prim.x0 = prim.x1 = lane_x[input.pending->lane];
     const std::int64_t at = input.now_ns >= 0 ? input.now_ns : (limit > 0 ? trace[limit - 1].t_ns : 0);
-    prim.y0 = prim.y1 = std::clamp(view.y_of(at, top) + lh * 1.2f, top, bottom - lh);
+    prim.y0 = prim.y1 = std::clamp(y_at(at) + lh * 1.2f, top, bottom - lh);
     prim.flags = kPrimLabel;
     append_text(out, input.pending->label, prim);
     out.prims.push_back(prim);

@@ -12,32 +12,13 @@
 #include <vector>
 
 #include "trace/trace.h"
+#include "view/timeline_axis.h"
 
 namespace wirestep::proto {
 class TcpFlowAnalyzer;
 }
 
 namespace wirestep::view {
-
-inline constexpr std::uint64_t kNoEvent = ~std::uint64_t{0};
-
-// Events of one kind on one lane, in trace order. Times ascend because Trace::append never
-// lets time go backwards, so both arrays can be binary searched.
-struct Track {
-  std::vector<std::int64_t> times;
-  std::vector<std::uint32_t> events;
-
-  std::size_t size() const { return times.size(); }
-  // First position with time >= t / > t.
-  std::size_t lower_bound(std::int64_t t) const;
-  std::size_t upper_bound(std::int64_t t) const;
-  // First position whose trace index is >= limit (the replay cursor cuts here).
-  std::size_t index_bound(std::size_t limit) const;
-  void push(std::int64_t t, std::size_t index) {
-    times.push_back(t);
-    events.push_back(static_cast<std::uint32_t>(index));
-  }
-};
 
 // Calls and TCP states are kept apart so a state change a microsecond after its call is drawn
 // beside the call as a label instead of being folded into it.
@@ -94,9 +75,10 @@ class ArrowIndex {
   // so captions can show relative numbers even for packets the analyzer has not seen yet.
   std::optional<std::uint32_t> isn(trace::FlowId flow, const trace::Address& sender) const;
   // Calls visit(arrow, count) for arrows that cross [t0, t1] drawn from an event before
-  // `limit`. Arrows whose later end is within fold_ns of a drawn one are counted into it.
-  template <class Visit>
-  void visit(std::int64_t t0, std::int64_t t1, std::size_t limit, std::int64_t fold_ns, Visit&& visit) const;
+  // `limit`. Arrows whose later end comes before fold_end(t) of a drawn one ending at t are
+  // counted into it (fold_end(t) > t; Axis::fold_end says how far that is on screen).
+  template <class FoldEnd, class Visit>
+  void visit(std::int64_t t0, std::int64_t t1, std::size_t limit, FoldEnd&& fold_end, Visit&& visit) const;
 
  private:
   // One direction of one flow, named by the sender's port. Not its IP: a socket bound
@@ -165,6 +147,8 @@ class TimelineIndex {
 
   const LaneTrack* lane(trace::LaneId id) const { return id < lanes_.size() ? &lanes_[id] : nullptr; }
   const Track& cues() const { return cues_; }
+  // Sequence spacing's rows: every event above with a mark, and each packet drawn as an arrow.
+  const Rows& rows() const { return rows_; }
   const ArrowIndex& arrows() const { return arrows_; }
   // Lanes drawn as columns, left to right: clients, wire, other actors, server. A lane with only
   // narration cues (the "lesson" lane) is no column: its cues mark the time axis instead.
@@ -175,6 +159,7 @@ class TimelineIndex {
   std::size_t indexed_ = 0;
   std::vector<LaneTrack> lanes_;
   Track cues_;
+  Rows rows_;
   ArrowIndex arrows_;
   std::vector<trace::LaneId> columns_;
 };
@@ -189,6 +174,9 @@ struct Viewport {
   float char_width = 8;
 
   float header_height() const { return line_height * 1.8f; }
+  // A row's height in Sequence spacing when there is room: call boxes on one lane stay apart
+  // and a packet's caption fits between its row and the one above.
+  float row_height() const { return line_height * 1.9f; }
   float axis_width() const { return char_width * 11; }
   // Room left of the first lane for narration cue labels, right of the last for TCP states.
   float cue_width() const { return char_width * 17; }
@@ -197,29 +185,11 @@ struct Viewport {
   float plot_bottom() const { return y + height; }
 };
 
-// The time window: which time is at the top of the plot and how many ns one pixel is.
-struct TimelineView {
-  static constexpr double kMinNsPerPx = 0.5;
-  static constexpr double kMaxNsPerPx = 1e11;
-
-  double top_ns = 0;
-  double ns_per_px = 1e6;
-
-  float y_of(std::int64_t t_ns, float plot_top) const {
-    return plot_top + static_cast<float>((static_cast<double>(t_ns) - top_ns) / ns_per_px);
-  }
-  double t_of(float y, float plot_top) const { return top_ns + (y - plot_top) * ns_per_px; }
-  // Scales by factor (> 1 zooms out) keeping the time under pixel row y where it was.
-  void zoom_about(float y, double factor, float plot_top);
-  void pan_px(float dy) { top_ns -= dy * ns_per_px; }
-  // Shows [t0, t1] in a plot of this height, with a little room below.
-  void fit(std::int64_t t0, std::int64_t t1, float plot_height);
-};
-
 // In paint order: later kinds are drawn on top of earlier ones.
 enum class PrimKind : std::uint8_t {
   LaneLine,    // x0, y0..y1; text = lane name
-  AxisTick,    // y0; text = time
+  AxisTick,    // y0; text = time (in Sequence spacing: the time of the row at y0)
+  AxisPause,   // Sequence spacing: y0 is between two rows the clock ran on for a while; text = "+45 s"
   CueMark,     // y0 on the axis; text = cue anchor (a fold when count > 1)
   NowLine,     // y0: the live "now" or the replay cursor
   BlockBar,    // x0, y0..y1: the call blocked this long
@@ -353,8 +323,8 @@ std::int64_t tick_step(double ns_per_px, float min_px);
 std::string tick_label(std::int64_t t_ns, std::int64_t step_ns);
 
 // ---- template body ----
-template <class Visit>
-void ArrowIndex::visit(std::int64_t t0, std::int64_t t1, std::size_t limit, std::int64_t fold_ns,
+template <class FoldEnd, class Visit>
+void ArrowIndex::visit(std::int64_t t0, std::int64_t t1, std::size_t limit, FoldEnd&& fold_end,
                        Visit&& visit) const {
   // Inferred and packet arrows are kept apart so a fold never mixes the two.
   for (const auto* buckets : {&buckets_, &packet_buckets_}) {
@@ -372,10 +342,7 @@ void ArrowIndex::visit(std::int64_t t0, std::int64_t t1, std::size_t limit, std:
           ++it;
           continue;
         }
-        auto next = it + 1;
-        if (fold_ns > 0) {
-          next = std::lower_bound(it + 1, end, *it + fold_ns);
-        }
+        const auto next = std::lower_bound(it + 1, end, fold_end(*it));
         visit(arrow, static_cast<std::uint32_t>(next - it));
         it = next;
       }

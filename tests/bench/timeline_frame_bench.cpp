@@ -114,9 +114,9 @@ void BM_BuildFrame(benchmark::State& state) {
   const auto& index = shared_index();
   view::FrameInput input;
   input.viewport = view::Viewport{0, 0, 1200, 900, 18, 9};
-  input.view.ns_per_px = static_cast<double>(state.range(0));
+  input.view.per_px = static_cast<double>(state.range(0));
   const double span = trace[trace.size() - 1].t_ns;
-  input.view.top_ns = input.view.ns_per_px >= span / 900 ? 0 : span / 2;
+  input.view.top = input.view.per_px >= span / 900 ? 0 : span / 2;
   view::DrawList list;
   for (auto _ : state) {
     view::build_frame(trace, index, input, list);
@@ -124,7 +124,7 @@ void BM_BuildFrame(benchmark::State& state) {
   }
   state.counters["prims"] = static_cast<double>(list.prims.size());
   state.counters["drawn"] = static_cast<double>(list.stats.drawn());
-  state.counters["ms_visible"] = input.view.ns_per_px * 900 / 1e6;
+  state.counters["ms_visible"] = input.view.per_px * 900 / 1e6;
 }
 // Whole trace (~1.1 ms/px) down to 10 ns/px.
 BENCHMARK(BM_BuildFrame)->Arg(1'200'000)->Arg(100'000)->Arg(10'000)->Arg(1'000)->Arg(100)->Arg(10)->Unit(benchmark::kMicrosecond);
@@ -254,10 +254,10 @@ void BM_BuildFramePackets(benchmark::State& state) {
   const auto& views = packet_views();
   view::FrameInput input;
   input.viewport = view::Viewport{0, 0, 1200, 900, 18, 9};
-  input.view.ns_per_px = static_cast<double>(state.range(0));
+  input.view.per_px = static_cast<double>(state.range(0));
   input.analyzer = &views.analyzer;
   const double span = trace[trace.size() - 1].t_ns;
-  input.view.top_ns = input.view.ns_per_px >= span / 900 ? 0 : span / 2;
+  input.view.top = input.view.per_px >= span / 900 ? 0 : span / 2;
   view::DrawList list;
   for (auto _ : state) {
     view::build_frame(trace, views.index, input, list);

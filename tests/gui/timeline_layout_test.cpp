@@ -60,14 +60,14 @@ std::size_t count_kind(const DrawList& list, PrimKind kind) {
 FrameInput input_for(double top_ns, double ns_per_px) {
   FrameInput input;
   input.viewport = Viewport{0, 0, 1000, 600, 16, 8};
-  input.view.top_ns = top_ns;
-  input.view.ns_per_px = ns_per_px;
+  input.view.top = top_ns;
+  input.view.per_px = ns_per_px;
   return input;
 }
 
 TEST(TrackTest, BinarySearchFindsTheVisibleRange) {
   Track track;
-  for (int i = 0; i < 1000; ++i) track.push(i * 10, static_cast<std::size_t>(i));
+  for (int i = 0; i < 1000; ++i) track.push(i * 10, static_cast<std::size_t>(i), static_cast<std::size_t>(i));
   EXPECT_EQ(track.lower_bound(0), 0u);
   EXPECT_EQ(track.lower_bound(55), 6u);
   EXPECT_EQ(track.upper_bound(60), 7u);
@@ -119,18 +119,18 @@ TEST(TimelineLayoutTest, FoldsDenseRunsWithACount) {
 
 TEST(TimelineLayoutTest, ZoomKeepsThePointUnderTheCursor) {
   TimelineView view;
-  view.top_ns = 1'000'000;
-  view.ns_per_px = 50;
+  view.top = 1'000'000;
+  view.per_px = 50;
   const float top = 40;
-  const double before = view.t_of(300, top);
+  const double before = view.at_y(300, top);
   view.zoom_about(300, 0.5, top);
-  EXPECT_NEAR(view.t_of(300, top), before, 1e-6);
-  EXPECT_DOUBLE_EQ(view.ns_per_px, 25);
+  EXPECT_NEAR(view.at_y(300, top), before, 1e-6);
+  EXPECT_DOUBLE_EQ(view.per_px, 25);
   view.zoom_about(300, 8, top);
-  EXPECT_NEAR(view.t_of(300, top), before, 1e-6);
+  EXPECT_NEAR(view.at_y(300, top), before, 1e-6);
   view.zoom_about(300, 1e-30, top);  // clamped, point still fixed
-  EXPECT_DOUBLE_EQ(view.ns_per_px, TimelineView::kMinNsPerPx);
-  EXPECT_NEAR(view.t_of(300, top), before, 1e-6);
+  EXPECT_DOUBLE_EQ(view.per_px, TimelineView::kMinNsPerPx);
+  EXPECT_NEAR(view.at_y(300, top), before, 1e-6);
 }
 
 TEST(ArrowIndexTest, ASendSplitOverTwoRecvsGivesTwoArrows) {

@@ -81,8 +81,8 @@ struct Frame {
 
   Frame() {
     input.viewport = Viewport{0, 0, 1000, 600, 16, 8};
-    input.view.top_ns = 0;
-    input.view.ns_per_px = 100;  // 1 px = 100 ns: 60 µs in view, the tests' packets are a few µs apart
+    input.view.top = 0;
+    input.view.per_px = 100;  // 1 px = 100 ns: 60 µs in view, the tests' packets are a few µs apart
     input.analyzer = &analyzer;
   }
   const DrawList& build(const trace::Trace& t) {
@@ -241,7 +241,7 @@ TEST(TimelinePackets, HeldPacketsWaitAtTheWireAndTheKernelsRetransmissionWaitsBe
   trace::Trace t;
   const std::size_t held = packet(t, {.seq = kClientIsn, .flags = kSyn, .verdict = Verdict::Held}, 1000);
   Frame f;
-  f.input.view.ns_per_px = 1e7;  // 1 px = 10 ms: seconds of waiting
+  f.input.view.per_px = 1e7;  // 1 px = 10 ms: seconds of waiting
   f.input.clock_ns = 600'000'000;
   f.input.packet_next = true;
   f.build(t);
@@ -303,7 +303,7 @@ TEST(TimelinePackets, ThousandsOfPacketsFoldWhenZoomedOut) {
     seq += 10;
   }
   Frame f;
-  f.input.view.ns_per_px = 6'000'000.0 / 600;  // the whole 5 ms in 600 px: a packet a pixel
+  f.input.view.per_px = 6'000'000.0 / 600;  // the whole 5 ms in 600 px: a packet a pixel
   f.build(t);
   EXPECT_EQ(f.list.stats.packets, 5000u) << "every packet is counted in some arrow or fold";
   EXPECT_LT(f.list.stats.arrows, 400u) << "but far fewer are drawn";

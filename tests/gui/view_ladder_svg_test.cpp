@@ -91,7 +91,7 @@ TEST(LadderSvgTest, ExportsLanesArrowsAndEscapedText) {
   index.update(t);
   FrameInput input;
   input.viewport = Viewport{0, 0, 1000, 600, 16, 8};
-  input.view.fit(0, 2500, 600);
+  input.view.fit(0, 2500, 600, 1000);
   DrawList list;
   build_frame(t, index, input, list);
   ASSERT_EQ(count_kind(list, PrimKind::Arrow), 1u);
