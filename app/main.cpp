@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
                  "On exit, write what the session ended with as JSON (for tests that drive the window)");
   app.add_flag("--step-packets", gui_options.step_packets,
                "Step one packet at a time on the virtual wire instead of one socket call");
+  app.add_option("--spacing", gui_options.spacing,
+                 "Timeline spacing: time (y follows the clock) or sequence (one row per event); also for view --svg")
+      ->check(CLI::IsMember({"time", "sequence"}));
   app.add_option("--max-events", gui_options.max_events,
                  "Keep at most N events of a run; the rest are counted, not kept (default 8,000,000)")
       ->check(CLI::PositiveNumber);
@@ -140,7 +143,10 @@ int main(int argc, char** argv) {
   if (view->parsed()) {
     if (const int code = cli::check_view_file(view_options); code != cli::kExitOk) return code;
 #ifdef WIRESTEP_HAS_GUI
-    if (!view_options.svg.empty()) return gui::export_ladder_command(view_options.file, view_options.svg);
+    if (!view_options.svg.empty()) {
+      return gui::export_ladder_command(view_options.file, view_options.svg,
+                                        view::parse_spacing(gui_options.spacing).value_or(view::Spacing::Time));
+    }
     gui_options.open_trace = view_options.file;
 #else
     std::cerr << "wirestep: this build has no app window; try `wirestep dissect " << view_options.file << "`\n";

@@ -21,6 +21,7 @@ struct GuiOptions {
   std::string tab;          // details tab to show first: inspector, http, tcp, tcp-graph, loss or waits
   bool log = false;         // open the log console
   bool step_packets = false;  // one Step releases one packet on the virtual wire, not one call
+  std::string spacing;        // the timeline's spacing, "time" or "sequence"; empty: as last time
   // Write what the session ended with (events, stepper, selection, source) as JSON here on
   // exit, and print "ready" once the first frame is on screen: how the input tests, which
   // drive the real window with synthetic keys, see what the keys did.

@@ -34,8 +34,8 @@ view::SvgColours svg_colours(const Palette& p) {
   return c;
 }
 
-int export_ladder_command(const std::string& file, const std::string& svg_path, std::ostream& out,
-                          std::ostream& err) {
+int export_ladder_command(const std::string& file, const std::string& svg_path, view::Spacing spacing,
+                          std::ostream& out, std::ostream& err) {
   const capture::LoadedTrace loaded = capture::load_trace_file_any(file);
   if (loaded.trace == nullptr) {
     err << "wirestep: cannot read " << file << ": " << loaded.error << "\n";
@@ -43,7 +43,7 @@ int export_ladder_command(const std::string& file, const std::string& svg_path, 
   }
   std::string error;
   if (!view::export_trace_ladder_svg(*loaded.trace, svg_path, 1200, 900, svg_colours(theme_palette(ThemeKind::Light)),
-                                     error)) {
+                                     error, spacing)) {
     err << "wirestep: " << error << "\n";
     return cli::kExitFailure;
   }

@@ -79,6 +79,7 @@ void settings_line(ImGuiContext*, ImGuiSettingsHandler*, void* entry, const char
   else if (std::sscanf(line, "LogOpen=%d", &i) == 1) layout->log_open = i != 0;
   else if (std::sscanf(line, "FontSize=%f", &f) == 1) layout->font_size = f;
   else if (std::sscanf(line, "Theme=%31s", text) == 1) parse_theme(text, layout->theme);
+  else if (std::sscanf(line, "Spacing=%31s", text) == 1) layout->spacing = view::parse_spacing(text).value_or(layout->spacing);
 }
 
 void settings_write(ImGuiContext*, ImGuiSettingsHandler* handler, ImGuiTextBuffer* out) {
@@ -87,7 +88,8 @@ void settings_write(ImGuiContext*, ImGuiSettingsHandler* handler, ImGuiTextBuffe
   out->appendf("LeftWidth=%.0f\nRightWidth=%.0f\nBrowserFraction=%.3f\nLogHeight=%.0f\nLogOpen=%d\n",
                layout->left_width, layout->right_width, layout->browser_fraction, layout->log_height,
                layout->log_open ? 1 : 0);
-  out->appendf("FontSize=%.0f\nTheme=%s\n\n", layout->font_size, std::string(to_string(layout->theme)).c_str());
+  out->appendf("FontSize=%.0f\nTheme=%s\nSpacing=%s\n\n", layout->font_size, std::string(to_string(layout->theme)).c_str(),
+               std::string(view::to_string(layout->spacing)).c_str());
 }
 
 }  // namespace
@@ -106,6 +108,12 @@ void MainWindow::register_settings() {
   handler.WriteAllFn = settings_write;
   handler.UserData = &layout_;
   ImGui::GetCurrentContext()->SettingsHandlers.push_back(handler);
+}
+
+void MainWindow::set_spacing(view::Spacing spacing) {
+  layout_.spacing = spacing;
+  timeline_.set_spacing(spacing);
+  ImGui::MarkIniSettingsDirty();
 }
 
 void MainWindow::set_theme(ThemeKind kind) {
@@ -170,6 +178,11 @@ void MainWindow::draw() {
     feed.pending = view::PendingMark{next->lane, panels::pending_label(state_)};
   }
   if (const auto scrub = timeline_.draw(feed, state_.selection)) state_.scrub_to(*scrub);
+  if (timeline_.spacing() != layout_.spacing) {
+    // Switched in the timeline's toolbar (or with T): remember it.
+    layout_.spacing = timeline_.spacing();
+    ImGui::MarkIniSettingsDirty();
+  }
   ImGui::EndChild();
   ImGui::PopStyleVar();
   ImGui::SameLine();
@@ -330,6 +343,10 @@ void MainWindow::menu_bar() {
     if (ImGui::MenuItem("Smaller text", "Ctrl+-")) fonts_.smaller();
     if (ImGui::MenuItem("Full screen", "F11")) fullscreen_request_ = true;
     if (ImGui::MenuItem("Log console", nullptr, layout_.log_open)) layout_.log_open = !layout_.log_open;
+    ImGui::Separator();
+    if (ImGui::MenuItem("Timeline: one row per event", "T", layout_.spacing == view::Spacing::Sequence)) {
+      set_spacing(layout_.spacing == view::Spacing::Sequence ? view::Spacing::Time : view::Spacing::Sequence);
+    }
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
@@ -496,6 +513,7 @@ void MainWindow::help_overlay() {
         {"Drag", "pan the timeline; drag on the time axis to scrub a replay"},
         {"Click", "inspect an event; click a folded mark to zoom in"},
         {"F or Home", "follow live / fit the whole trace"},
+        {"T", "timeline spacing: by time / one row per event"},
         {"Ctrl+= / Ctrl+-", "bigger / smaller text"},
         {"Ctrl+O / Ctrl+S", "open / save a trace"},
         {"L", "show or hide the log console"},

@@ -31,6 +31,7 @@ struct Layout {
   bool log_open = false;
   ThemeKind theme = ThemeKind::Dark;
   float font_size = 18;
+  view::Spacing spacing = view::Spacing::Time;  // the timeline's: by the clock or one row per event
 };
 
 class MainWindow {
@@ -59,6 +60,8 @@ class MainWindow {
   // Brings a details tab to the front on the next frame: "inspector", "http", "tcp", "tcp-graph", "loss" or "waits".
   void request_tab(std::string name) { requested_tab_ = std::move(name); }
   void set_log_open(bool open) { layout_.log_open = open; }
+  // The timeline's spacing (Time or Sequence), remembered in imgui.ini.
+  void set_spacing(view::Spacing spacing);
   // File > Export ladder as PNG: the timeline's rectangle is read back after a later frame is
   // rendered (not the one still showing the file dialog). skip_frames 0 saves this frame.
   void request_ladder_png(std::string path, int skip_frames) {

@@ -117,6 +117,21 @@ void TimelinePanel::update_view(const TimelineFeed& feed, const view::Viewport& 
   view_.top = std::max(start - plot_height * 0.03 * view_.per_px, end - plot_height * 0.85 * view_.per_px);
 }
 
+void TimelinePanel::spacing_toggle() {
+  const view::Spacing before = view_.spacing;
+  if (ImGui::RadioButton("time", before == view::Spacing::Time)) set_spacing(view::Spacing::Time);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Down the page as the clock ran: pauses show, and calls microseconds apart fold into one "
+                      "mark (T switches)");
+  }
+  ImGui::SameLine(0, ImGui::GetFontSize() * 0.4f);
+  if (ImGui::RadioButton("sequence", before == view::Spacing::Sequence)) set_spacing(view::Spacing::Sequence);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("One row per event in the order recorded: a burst comes apart, a pause takes no room; the "
+                      "axis still gives each row's time (T switches)");
+  }
+}
+
 std::string TimelinePanel::scale_text() const {
   constexpr double kPxPerCm = 38;
   std::string scale;
@@ -154,7 +169,11 @@ std::optional<std::size_t> TimelinePanel::draw(const TimelineFeed& feed, view::S
   ImGui::SameLine();
   if (ImGui::Button(" + ")) zoom(1 / 1.5);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Zoom in (+, or the mouse wheel)");
-  ImGui::SameLine();
+  // The centre column runs with no item spacing: these groups need a gap of their own.
+  const float gap = ImGui::GetFontSize() * 0.6f;
+  ImGui::SameLine(0, gap);
+  spacing_toggle();
+  ImGui::SameLine(0, gap);
   ImGui::TextDisabled("%s", scale_text().c_str());
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -198,6 +217,9 @@ std::optional<std::size_t> TimelinePanel::draw(const TimelineFeed& feed, view::S
     if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) zoom(1.5);
     if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) follow();
     if (ImGui::IsKeyPressed(GLFW_KEY_F, false)) follow_newest();
+    if (ImGui::IsKeyPressed(GLFW_KEY_T, false)) {
+      set_spacing(view_.spacing == view::Spacing::Time ? view::Spacing::Sequence : view::Spacing::Time);
+    }
   }
   update_view(feed, vp);
 

@@ -57,6 +57,7 @@ class TimelinePanel {
 
  private:
   void update_view(const TimelineFeed& feed, const view::Viewport& viewport);
+  void spacing_toggle();
   std::string scale_text() const;
   void paint(const trace::Trace& trace, const view::Viewport& viewport) const;
   void tooltip(const trace::Trace& trace, const view::Prim& prim) const;
