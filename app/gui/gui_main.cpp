@@ -275,9 +275,11 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
       const view::LinkCounts loss = main_window.loss_stats().total();
       const std::size_t events = state.trace() != nullptr ? state.trace()->size() : 0;
       std::cout << "self-check: events=" << events << " drawn=" << stats.drawn() << " lanes=" << stats.lanes
-                << " arrows=" << stats.arrows << " packets=" << stats.packets << " dropped=" << stats.dropped
+                << " folds=" << stats.folds << " arrows=" << stats.arrows << " packets=" << stats.packets
+                << " dropped=" << stats.dropped
                 << " loss_sent=" << loss.sent << " loss_lost=" << loss.lost()
-                << " waits_bars=" << main_window.waits_bars() << std::endl;
+                << " waits_bars=" << main_window.waits_bars()
+                << " spacing=" << view::to_string(main_window.layout().spacing) << std::endl;
       if (stats.lanes > 0 && stats.drawn() == 0) {
         std::cerr << "wirestep: self-check failed: the lesson ran but the timeline drew nothing\n";
         exit_code = 1;

@@ -711,6 +711,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
           }
           out.prims.push_back(prim);
           ++out.stats.marks;
+          ++out.stats.folds;
         });
     // A call still blocked across the bottom edge ended below it; a lane's calls run one after
     // another, so it is among the first few that end there.
@@ -755,6 +756,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
           prim.event2 = lane->states.events[j - 1];
           out.prims.push_back(prim);
           ++out.stats.marks;
+          ++out.stats.folds;
         });
   }
 

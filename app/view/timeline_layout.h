@@ -247,6 +247,7 @@ struct Prim {
 
 struct FrameStats {
   std::size_t marks = 0;   // calls, states and folds drawn
+  std::size_t folds = 0;   // of those, folds: runs too close to draw apart
   std::size_t arrows = 0;  // inferred and packet arrows (a fold of them counts once)
   std::size_t packets = 0;  // packets drawn, folds counted in full
   std::size_t dropped = 0;  // packets drawn alone as dropped (a cross at the wire)

@@ -3,13 +3,16 @@
 # blank and that the app's self-check says it drew something. Exit 77 (skipped) without Xvfb.
 # An optional fifth argument brings that details tab to the front (--tab); for "loss" the
 # self-check must also say the Loss tab counted packets, for "waits" that the Waits tab drew
-# client bars (that lesson runs unpaced, so its rounds are done within the frames).
+# client bars (that lesson runs unpaced, so its rounds are done within the frames). An optional
+# sixth sets the timeline's spacing (--spacing) and runs the lesson unpaced, a whole lesson in a
+# few milliseconds: with "sequence" every event must get its own row, so nothing may be folded.
 set -u
 app=$1
 check=$2
 lesson=$3
 out=$4
 tab=${5:-}
+spacing=${6:-}
 
 if ! command -v xvfb-run >/dev/null 2>&1; then
   echo "SKIP: xvfb-run is not installed (apt-get install xvfb); the GUI smoke test needs a virtual display"
@@ -17,7 +20,7 @@ if ! command -v xvfb-run >/dev/null 2>&1; then
 fi
 
 mkdir -p "$out"
-name=$lesson${tab:+-$tab}
+name=$lesson${tab:+-$tab}${spacing:+-$spacing}
 png="$out/$name.png"
 rm -f "$png"
 # Progress and imgui.ini go to a throwaway place, never the user's.
@@ -26,7 +29,10 @@ export WIRESTEP_STATE_DIR
 rm -rf "$WIRESTEP_STATE_DIR"
 
 log="$out/$name.log"
-if [ -n "$tab" ]; then
+if [ -n "$spacing" ]; then
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson "$lesson" --autoplay --speed 0 --frames 150 \
+    --spacing "$spacing" --screenshot "$png" >"$log" 2>&1
+elif [ -n "$tab" ]; then
   pace=""
   [ "$tab" = waits ] && pace="--speed 0"
   # Paced at one call per 0.4 s, the first packets leave a second or two in: give them time.
@@ -52,6 +58,18 @@ drawn=$(echo "$line" | sed -n 's/.*drawn=\([0-9]*\).*/\1/p')
 if [ -z "$drawn" ] || [ "$drawn" -le 0 ]; then
   echo "FAIL: the timeline drew nothing ($line)"
   exit 1
+fi
+
+if [ -n "$spacing" ]; then
+  case "$line" in
+    *" spacing=$spacing"*) ;;
+    *) echo "FAIL: the timeline is not in $spacing spacing ($line)"; exit 1 ;;
+  esac
+  folds=$(echo "$line" | sed -n 's/.*folds=\([0-9]*\).*/\1/p')
+  if [ "$spacing" = sequence ] && [ "$folds" != 0 ]; then
+    echo "FAIL: one row per event, yet $folds runs were folded ($line)"
+    exit 1
+  fi
 fi
 
 if [ "$tab" = loss ]; then
