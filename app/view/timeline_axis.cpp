@@ -27,7 +27,7 @@ std::optional<Spacing> parse_spacing(std::string_view text) {
   return std::nullopt;
 }
 
-// ---------------------------------------------------------------- Track, Rows
+// ---------------------------------------------------------------- Track
 
 std::size_t Track::lower_bound(std::int64_t t) const {
   return static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), t) - times.begin());
@@ -42,23 +42,35 @@ std::size_t Track::index_bound(std::size_t limit) const {
       events.begin());
 }
 
-std::optional<std::size_t> Rows::row_of(std::uint64_t event) const {
-  const auto it =
-      std::lower_bound(events.begin(), events.end(), event, [](std::uint32_t e, std::uint64_t x) { return e < x; });
-  if (it == events.end() || *it != event) return std::nullopt;
-  return static_cast<std::size_t>(it - events.begin());
-}
 
 // ---------------------------------------------------------------- Axis
 
 double Axis::at_time(std::int64_t t, std::uint64_t event) const {
   if (spacing_ == Spacing::Time) return static_cast<double>(t);
-  if (event != kNoEvent) {
-    if (const auto row = rows_->row_of(event); row && rows_->times[*row] == t) return static_cast<double>(*row);
-  }
   const auto& times = rows_->times;
-  const auto row = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), t) - times.begin());
-  if (row < times.size() && times[row] == t) return static_cast<double>(row);
+  const std::size_t n = times.size();
+  std::size_t lo = 0;
+  std::size_t hi = n;
+  if (const auto near = event != kNoEvent ? rows_->row_of(event) : std::nullopt) {
+    const std::size_t row = *near;
+    if (times[row] == t) return static_cast<double>(row);
+    // A time is usually a few rows from its event's (a packet's capture just above the row that
+    // delivered it): gallop out from there instead of searching a million rows.
+    std::size_t step = 1;
+    if (times[row] > t) {
+      while (step <= row && times[row - step] >= t) step *= 2;
+      lo = step <= row ? row - step : 0;
+      hi = row + 1;
+    } else {
+      while (row + step < n && times[row + step] < t) step *= 2;
+      lo = row + 1;
+      hi = std::min(n, row + step + 1);
+    }
+  }
+  const auto first = times.begin();
+  const auto row = static_cast<std::size_t>(
+      std::lower_bound(first + static_cast<std::ptrdiff_t>(lo), first + static_cast<std::ptrdiff_t>(hi), t) - first);
+  if (row < n && times[row] == t) return static_cast<double>(row);
   return static_cast<double>(row) - 0.5;
 }
 
@@ -110,10 +122,10 @@ std::pair<std::int64_t, std::int64_t> Axis::times_covering(double p0, double p1)
   return {t0, t1};
 }
 
-std::int64_t Axis::fold_end(std::int64_t t, double span) const {
+std::int64_t Axis::fold_end(std::int64_t t, double span, std::uint64_t event) const {
   if (spacing_ == Spacing::Time) return t + static_cast<std::int64_t>(std::max(1.0, span));
   const auto& times = rows_->times;
-  const double target = std::ceil(at_time(t) + span);
+  const double target = std::ceil(at_time(t, event) + span);
   if (target >= static_cast<double>(times.size())) return kLatest;
   return std::max(t + 1, times[static_cast<std::size_t>(std::max(0.0, target))]);
 }

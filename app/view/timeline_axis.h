@@ -47,17 +47,27 @@ struct Track {
 // Sequence spacing's rows: one per event that gets a mark of its own (a call, a TCP state
 // change, a packet, a narration cue), in trace order, so their times ascend too.
 struct Rows {
+  static constexpr std::uint32_t kNoRow = ~std::uint32_t{0};
+
   std::vector<std::int64_t> times;
   std::vector<std::uint32_t> events;
+  // By trace index: each arrow end asks for its event's row, so the lookup is O(1).
+  std::vector<std::uint32_t> by_event;
 
   std::size_t size() const { return times.size(); }
   std::size_t push(std::int64_t t, std::size_t event) {
+    const std::size_t row = times.size();
     times.push_back(t);
     events.push_back(static_cast<std::uint32_t>(event));
-    return times.size() - 1;
+    if (by_event.size() <= event) by_event.resize(event + 1, kNoRow);
+    by_event[event] = static_cast<std::uint32_t>(row);
+    return row;
   }
   // The row of a trace event; nullopt when it has none (a TCP metrics sample, an impairment).
-  std::optional<std::size_t> row_of(std::uint64_t event) const;
+  std::optional<std::size_t> row_of(std::uint64_t event) const {
+    if (event >= by_event.size() || by_event[event] == kNoRow) return std::nullopt;
+    return by_event[event];
+  }
 };
 
 // The first half of the y mapping and the only code that knows the spacing: where a time or an
@@ -70,9 +80,10 @@ class Axis {
   Spacing spacing() const { return spacing_; }
 
   // Where time t sits. `event` names the event t belongs to, if any: in Sequence spacing t is
-  // then that event's row (when it has one and t is its time). Any other time sits on the first
-  // row with that same time, or halfway between the two rows around it: a packet captured just
-  // before the row that delivers it starts half a row above, so its arrow still slopes down.
+  // then that event's row (when it has one and t is its time), and the search for any other
+  // time starts from there. Any other time sits on the first row with that same time, or
+  // halfway between the two rows around it: a packet captured just before the row that
+  // delivers it starts half a row above, so its arrow still slopes down.
   double at_time(std::int64_t t, std::uint64_t event = kNoEvent) const;
   // Where a call that began at `start` and is marked at `event` begins. In Sequence spacing a
   // call is one moment, its own row: the arrow of a send leaves from the send's box.
@@ -86,9 +97,9 @@ class Axis {
   // Times wide enough that every time whose position is in [p0, p1] is inside (the arrow index
   // is kept by time).
   std::pair<std::int64_t, std::int64_t> times_covering(double p0, double p1) const;
-  // The first time whose position is at least `span` past t's: arrows that end before it are
-  // folded into the one ending at t. Always later than t.
-  std::int64_t fold_end(std::int64_t t, double span) const;
+  // The first time whose position is at least `span` past t's (t belonging to `event`, as for
+  // at_time): arrows that end before it are folded into the one ending at t. Always later than t.
+  std::int64_t fold_end(std::int64_t t, double span, std::uint64_t event = kNoEvent) const;
   // The time at position p; in Sequence spacing the time of the last row at or above p.
   std::int64_t time_at(double p) const;
   // The replay cursor put at position p: how many events show. In Time spacing every event up

@@ -660,7 +660,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     const float label_gap = lh + 8.0f;
     auto bar = [&](const Event& e, std::size_t event) {
       if (e.dur_ns <= 0) return;
-      const double start = axis.at_time(e.t_ns - e.dur_ns);
+      const double start = axis.at_time(e.t_ns - e.dur_ns, event);
       const double end = axis.at_time(e.t_ns, event);
       if (end - start < std::max(axis.min_bar(), view.per_px * 2)) return;
       Prim prim;
@@ -720,7 +720,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     for (std::size_t i = after; i < after_end; ++i) {
       const std::size_t event = lane->calls.events[i];
       const Event& e = trace[event];
-      if (axis.at_time(e.t_ns - e.dur_ns) <= p1) bar(e, event);
+      if (axis.at_time(e.t_ns - e.dur_ns, event) <= p1) bar(e, event);
     }
 
     float last_state = -1e9f;
@@ -791,7 +791,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
     if (x1 == x0) return;
     // The packet's row is when the wire delivered (or dropped) it: the arrow ends there and
     // starts where it was captured.
-    float y0 = y_at(arrow.t_from);
+    float y0 = y_at(arrow.t_from, arrow.from_event);
     float y1 = y_at(arrow.t_to, arrow.to_event);
     if (!clip_rows(x0, y0, x1, y1, top - lh, bottom + lh)) return;
     Prim prim;
@@ -836,7 +836,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
       link.x0 = drop.verdict == trace::Verdict::Dropped ? wire_x(drop, lane_x[drop.from], drop_to) : drop_to;
       link.y0 = y_at(drop.t_ns, *analysis->caused_by_drop);
       link.x1 = lane_x[arrow.from_lane];
-      link.y1 = y_at(arrow.t_from);
+      link.y1 = y_at(arrow.t_from, arrow.from_event);
       link.event = arrow.from_event;
       link.event2 = *analysis->caused_by_drop;
       if (clip_rows(link.x0, link.y0, link.x1, link.y1, top - lh, bottom + lh)) out.prims.push_back(link);
@@ -900,7 +900,9 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
 
   // Arrows between lanes.
   const double fold_span = input.fold_px * view.per_px;
-  auto fold_end = [&](std::int64_t t) { return axis.fold_end(t, fold_span); };
+  auto fold_end = [&](const Arrow& arrow) {
+    return axis.fold_end(arrow.t_hi(), fold_span, arrow.t_hi() == arrow.t_to ? arrow.to_event : arrow.from_event);
+  };
   index.arrows().visit(t0, t1, limit, fold_end, [&](const Arrow& arrow, std::uint32_t count) {
     if (arrow.from_lane >= lane_x.size()) return;
     if (arrow.kind == ArrowKind::Packet) {

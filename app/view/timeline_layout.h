@@ -75,8 +75,8 @@ class ArrowIndex {
   // so captions can show relative numbers even for packets the analyzer has not seen yet.
   std::optional<std::uint32_t> isn(trace::FlowId flow, const trace::Address& sender) const;
   // Calls visit(arrow, count) for arrows that cross [t0, t1] drawn from an event before
-  // `limit`. Arrows whose later end comes before fold_end(t) of a drawn one ending at t are
-  // counted into it (fold_end(t) > t; Axis::fold_end says how far that is on screen).
+  // `limit`. Arrows whose later end comes before fold_end(arrow) of a drawn one are counted
+  // into it (fold_end(arrow) > arrow.t_hi(); Axis::fold_end says how far that is on screen).
   template <class FoldEnd, class Visit>
   void visit(std::int64_t t0, std::int64_t t1, std::size_t limit, FoldEnd&& fold_end, Visit&& visit) const;
 
@@ -343,7 +343,7 @@ void ArrowIndex::visit(std::int64_t t0, std::int64_t t1, std::size_t limit, Fold
           ++it;
           continue;
         }
-        const auto next = std::lower_bound(it + 1, end, fold_end(*it));
+        const auto next = std::lower_bound(it + 1, end, fold_end(arrow));
         visit(arrow, static_cast<std::uint32_t>(next - it));
         it = next;
       }
