@@ -1,6 +1,7 @@
 // Timeline frame cost: building one frame's draw list for 1,000,000 synthetic events at several
-// zoom levels, with no renderer (target: <= 4 ms CPU per frame), and indexing them; the same for
-// 200,000 real-looking packets of a bulk transfer on the wire tier, captioned by the TCP analyzer.
+// zoom levels, with no renderer (target: <= 4 ms CPU per frame), in Time spacing and in Sequence
+// spacing (one row per event), and indexing them; the same for 200,000 real-looking packets of a
+// bulk transfer on the wire tier, captioned by the TCP analyzer.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -128,6 +129,36 @@ void BM_BuildFrame(benchmark::State& state) {
 }
 // Whole trace (~1.1 ms/px) down to 10 ns/px.
 BENCHMARK(BM_BuildFrame)->Arg(1'200'000)->Arg(100'000)->Arg(10'000)->Arg(1'000)->Arg(100)->Arg(10)->Unit(benchmark::kMicrosecond);
+
+// range(0): rows per 1000 pixels, Sequence spacing. The view is centred in the middle of the rows.
+void BM_BuildFrameSequence(benchmark::State& state) {
+  const auto& trace = shared_trace();
+  const auto& index = shared_index();
+  view::FrameInput input;
+  input.viewport = view::Viewport{0, 0, 1200, 900, 18, 9};
+  input.view.spacing = view::Spacing::Sequence;
+  input.view.per_px = static_cast<double>(state.range(0)) / 1000;
+  const auto rows = static_cast<double>(index.rows().size());
+  input.view.top = input.view.per_px >= rows / 900 ? 0 : rows / 2;
+  view::DrawList list;
+  for (auto _ : state) {
+    view::build_frame(trace, index, input, list);
+    benchmark::DoNotOptimize(list.prims.data());
+  }
+  state.counters["prims"] = static_cast<double>(list.prims.size());
+  state.counters["drawn"] = static_cast<double>(list.stats.drawn());
+  state.counters["folds"] = static_cast<double>(list.stats.folds);
+  state.counters["rows_visible"] = input.view.per_px * 900;
+}
+// All million rows (~1,100 a pixel) down to rows 34 px tall (the readable height the app follows at).
+BENCHMARK(BM_BuildFrameSequence)
+    ->Arg(1'200'000)
+    ->Arg(100'000)
+    ->Arg(10'000)
+    ->Arg(1'000)
+    ->Arg(333)
+    ->Arg(29)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_IndexWholeTrace(benchmark::State& state) {
   const auto& trace = shared_trace();
@@ -269,6 +300,29 @@ void BM_BuildFramePackets(benchmark::State& state) {
 }
 // The whole transfer (~1 s, 200,000 packets) down to a few packets.
 BENCHMARK(BM_BuildFramePackets)->Arg(1'200'000)->Arg(100'000)->Arg(10'000)->Arg(1'000)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+// range(0): rows per 1000 pixels, Sequence spacing: every packet its own row.
+void BM_BuildFramePacketsSequence(benchmark::State& state) {
+  const auto& trace = packet_trace();
+  const auto& views = packet_views();
+  view::FrameInput input;
+  input.viewport = view::Viewport{0, 0, 1200, 900, 18, 9};
+  input.view.spacing = view::Spacing::Sequence;
+  input.view.per_px = static_cast<double>(state.range(0)) / 1000;
+  input.analyzer = &views.analyzer;
+  const auto rows = static_cast<double>(views.index.rows().size());
+  input.view.top = input.view.per_px >= rows / 900 ? 0 : rows / 2;
+  view::DrawList list;
+  for (auto _ : state) {
+    view::build_frame(trace, views.index, input, list);
+    benchmark::DoNotOptimize(list.prims.data());
+  }
+  state.counters["prims"] = static_cast<double>(list.prims.size());
+  state.counters["arrows"] = static_cast<double>(list.stats.arrows);
+  state.counters["packets"] = static_cast<double>(list.stats.packets);
+}
+// All 200,000 rows (~220 a pixel) down to rows 34 px tall.
+BENCHMARK(BM_BuildFramePacketsSequence)->Arg(250'000)->Arg(10'000)->Arg(1'000)->Arg(333)->Arg(29)->Unit(benchmark::kMicrosecond);
 
 void BM_IndexAndAnalysePackets(benchmark::State& state) {
   const auto& trace = packet_trace();
