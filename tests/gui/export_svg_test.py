@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """`wirestep view FILE --svg OUT` without a display: runs a lesson to a saved trace, exports its
 ladder, and checks the SVG parses as XML with one lane line per lane the trace has and one arrow
-per matched send/recv (at least the TCP ones); an unwritable path and a missing file fail with exit 1 and a message.
+per matched send/recv (at least the TCP ones), and the same with one row per event (--spacing
+sequence); an unwritable path and a missing file fail with exit 1 and a message.
 
 Usage: export_svg_test.py --wirestep PATH --work DIR. Exit codes: 0 pass, 1 fail.
 """
@@ -56,6 +57,19 @@ def main():
         assert len(arrows) >= 2, f"{len(arrows)} arrows"
         assert any(t and '"world"' in t for t in texts), texts
     assert len(lanes) <= len(lane_names) and len(lanes) >= 2, (len(lanes), lane_names)
+
+    # One row per event (--spacing sequence): every arrow of the time-spaced page is there, each
+    # row labelled with its time, and the page grows rather than squeezing the rows.
+    seq_svg = os.path.join(args.work, "hello-sequence.svg")
+    done = subprocess.run([args.wirestep, "view", trace, "--svg", seq_svg, "--spacing", "sequence"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    seq_root = ET.parse(seq_svg).getroot()
+    seq_drawn = [e for e in seq_root.iter(NS + "line") if e.get("class") in ("arrow", "packet")]
+    assert len(seq_drawn) >= len(arrows) + len(packets), (len(seq_drawn), len(arrows), len(packets))
+    assert float(seq_root.get("height")) >= float(root.get("height")), (seq_root.get("height"), root.get("height"))
+    seq_texts = [e.text or "" for e in seq_root.iter(NS + "text")]
+    assert sum(1 for t in seq_texts if t.endswith(" s") or t.endswith(" ms")) >= 3, seq_texts
 
     bad = subprocess.run([args.wirestep, "view", trace, "--svg", "/nonexistent-dir/x.svg"], env=env,
                          capture_output=True, text=True, timeout=60)

@@ -415,6 +415,40 @@ TEST(AxisTest, TimesBetweenRowsSitHalfwayAndMapBack) {
   EXPECT_EQ(time.fold_end(100, 0.2), 101);
 }
 
+TEST(AxisTest, ASearchStartedFromAnEventsRowFindsWhatAFullSearchFinds) {
+  trace::Trace t;
+  std::int64_t now = 0;
+  for (int i = 0; i < 500; ++i) {
+    now += (i * 7919) % 5 == 0 ? 0 : (i * 104'729) % 3'000;  // ties, short and long gaps
+    call(t, "client", Call::Close, now);
+  }
+  TimelineIndex index;
+  index.update(t);
+  const Axis axis(index.rows(), Spacing::Sequence);
+  for (std::uint64_t hint = 0; hint < 500; hint += 7) {
+    for (std::int64_t probe = -10; probe <= now + 10; probe += 997) {
+      if (probe == t[hint].t_ns) continue;  // its own time is its own row, a search may find an earlier tie
+      ASSERT_DOUBLE_EQ(axis.at_time(probe, hint), axis.at_time(probe)) << probe << " from row " << hint;
+    }
+  }
+}
+
+TEST(AxisTest, FittingAFewRowsKeepsThemReadable) {
+  trace::Trace t;
+  for (int i = 0; i < 3; ++i) call(t, "client", Call::Close, 1'000 * (i + 1));
+  TimelineIndex index;
+  index.update(t);
+  const Axis axis(index.rows(), Spacing::Sequence);
+  TimelineView view;
+  view.spacing = Spacing::Sequence;
+  const float plot = 570, row = 30;
+  view.fit(-0.5, 2.5, plot, axis.fit_span(plot, row));
+  EXPECT_NEAR(1 / view.per_px, row, 0.01) << "three rows do not fill the plot";
+  view.fit(-0.5, 999.5, plot, axis.fit_span(plot, row));
+  EXPECT_LT(1 / view.per_px, 1.0f) << "a thousand rows are squeezed to fit";
+  EXPECT_DOUBLE_EQ(Axis(index.rows(), Spacing::Time).fit_span(plot, row), 1000);
+}
+
 TEST(AxisTest, SwitchingSpacingKeepsTheSameEventsInView) {
   trace::Trace t;
   for (int i = 0; i < 100; ++i) call(t, "client", Call::Close, 1'000'000LL * i * i);  // ever sparser
