@@ -118,7 +118,7 @@ const Prim* mark_of(const DrawList& list, std::size_t event) {
 
 float row_y(const FrameInput& input, double row) { return input.view.y_of(row, input.viewport.plot_top()); }
 
-TEST(SequenceRowsTest, EveryMarkedEventGetsARowInTraceOrder) {
+TEST(TimelineSequenceTest, EveryMarkedEventGetsARowInTraceOrder) {
   trace::Trace t;
   const std::size_t intro = cue(t, 5, "intro");
   const std::size_t listen = call(t, "server", Call::Listen, 10);
@@ -143,7 +143,7 @@ TEST(SequenceRowsTest, EveryMarkedEventGetsARowInTraceOrder) {
   EXPECT_EQ(index.cues().rows.front(), 0u);
 }
 
-TEST(SequenceRowsTest, AMicrosecondBurstComesApart) {
+TEST(TimelineSequenceTest, AMicrosecondBurstComesApart) {
   trace::Trace t;
   for (int i = 0; i < 10; ++i) call(t, i % 2 == 0 ? "client" : "server", Call::Close, 1'000 + i * 100);  // 100 ns apart
   TimelineIndex index;
@@ -169,7 +169,7 @@ TEST(SequenceRowsTest, AMicrosecondBurstComesApart) {
   }
 }
 
-TEST(SequenceRowsTest, ALongPauseTakesOneRowAndTheAxisSaysHowLong) {
+TEST(TimelineSequenceTest, ALongPauseTakesOneRowAndTheAxisSaysHowLong) {
   trace::Trace t;
   call(t, "client", Call::Socket, 1'000);
   call(t, "client", Call::Connect, 2'000);
@@ -195,7 +195,7 @@ TEST(SequenceRowsTest, ALongPauseTakesOneRowAndTheAxisSaysHowLong) {
   EXPECT_EQ(list.text_of(*ticks.back()).substr(0, 4), "45.0");
 }
 
-TEST(SequenceRowsTest, RowTimesReadInOrderWithEnoughDigitsAndNeverCollide) {
+TEST(TimelineSequenceTest, RowTimesReadInOrderWithEnoughDigitsAndNeverCollide) {
   trace::Trace t;
   // A paced run: bursts a few µs long, 0.4 s apart, from 2.4 s on.
   std::int64_t now = 2'400'000'000;
@@ -230,7 +230,7 @@ TEST(SequenceRowsTest, RowTimesReadInOrderWithEnoughDigitsAndNeverCollide) {
   EXPECT_GE(all(list, PrimKind::AxisPause).size(), 5u);
 }
 
-TEST(SequenceRowsTest, ArrowsJoinTheRowsOfTheirEnds) {
+TEST(TimelineSequenceTest, ArrowsJoinTheRowsOfTheirEnds) {
   trace::Trace t;
   const std::size_t send = call(t, "client", Call::Send, 1'000, 10, 0, 400);
   state(t, "client", 1'100);
@@ -258,7 +258,7 @@ TEST(SequenceRowsTest, ArrowsJoinTheRowsOfTheirEnds) {
   EXPECT_FLOAT_EQ(reply->y0, row_y(input, 2.5));
 }
 
-TEST(SequenceRowsTest, APacketEndsOnItsRowAndStartsWhereItWasCaptured) {
+TEST(TimelineSequenceTest, APacketEndsOnItsRowAndStartsWhereItWasCaptured) {
   trace::Trace t;
   call(t, "client", Call::Socket, 1'000);
   call(t, "server", Call::Socket, 2'000);
@@ -285,7 +285,7 @@ TEST(SequenceRowsTest, APacketEndsOnItsRowAndStartsWhereItWasCaptured) {
   }
 }
 
-TEST(SequenceRowsTest, HitTestingFindsTheEventOnEachRow) {
+TEST(TimelineSequenceTest, HitTestingFindsTheEventOnEachRow) {
   trace::Trace t;
   std::vector<std::size_t> events;
   for (int i = 0; i < 12; ++i) {
@@ -308,7 +308,7 @@ TEST(SequenceRowsTest, HitTestingFindsTheEventOnEachRow) {
   EXPECT_FALSE(hit_test(list, input.viewport, 990, row_y(input, 3.5)));
 }
 
-TEST(SequenceRowsTest, ZoomedOutRunsOfRowsStillFold) {
+TEST(TimelineSequenceTest, ZoomedOutRunsOfRowsStillFold) {
   trace::Trace t;
   constexpr int kCalls = 100'000;
   for (int i = 0; i < kCalls; ++i) call(t, i % 2 == 0 ? "client" : "server", Call::Close, 1'000 + i);
@@ -333,7 +333,7 @@ TEST(SequenceRowsTest, ZoomedOutRunsOfRowsStillFold) {
   EXPECT_FLOAT_EQ(mark->y0, row_y(close, 510));
 }
 
-TEST(SequenceRowsTest, RowsGrowWithTheTraceAndKeepTheirNumbers) {
+TEST(TimelineSequenceTest, RowsGrowWithTheTraceAndKeepTheirNumbers) {
   trace::Trace t;
   call(t, "server", Call::Listen, 10);
   cue(t, 20, "connect");
@@ -363,7 +363,7 @@ TEST(SequenceRowsTest, RowsGrowWithTheTraceAndKeepTheirNumbers) {
   EXPECT_EQ(fresh.rows().times, index.rows().times);
 }
 
-TEST(SequenceRowsTest, TheReplayCursorSitsOnTheLastRowShown) {
+TEST(TimelineSequenceTest, TheReplayCursorSitsOnTheLastRowShown) {
   trace::Trace t;
   for (int i = 0; i < 6; ++i) call(t, "client", Call::Close, 1'000 * (i + 1));
   TimelineIndex index;
@@ -380,7 +380,7 @@ TEST(SequenceRowsTest, TheReplayCursorSitsOnTheLastRowShown) {
   EXPECT_FLOAT_EQ(now[0]->y0, row_y(input, 3));
 }
 
-TEST(AxisTest, TimesBetweenRowsSitHalfwayAndMapBack) {
+TEST(TimelineAxisTest, TimesBetweenRowsSitHalfwayAndMapBack) {
   trace::Trace t;
   call(t, "client", Call::Socket, 100);
   call(t, "client", Call::Bind, 100);  // same nanosecond: its own row all the same
@@ -415,7 +415,7 @@ TEST(AxisTest, TimesBetweenRowsSitHalfwayAndMapBack) {
   EXPECT_EQ(time.fold_end(100, 0.2), 101);
 }
 
-TEST(AxisTest, ASearchStartedFromAnEventsRowFindsWhatAFullSearchFinds) {
+TEST(TimelineAxisTest, ASearchStartedFromAnEventsRowFindsWhatAFullSearchFinds) {
   trace::Trace t;
   std::int64_t now = 0;
   for (int i = 0; i < 500; ++i) {
@@ -433,7 +433,7 @@ TEST(AxisTest, ASearchStartedFromAnEventsRowFindsWhatAFullSearchFinds) {
   }
 }
 
-TEST(AxisTest, FittingAFewRowsKeepsThemReadable) {
+TEST(TimelineAxisTest, FittingAFewRowsKeepsThemReadable) {
   trace::Trace t;
   for (int i = 0; i < 3; ++i) call(t, "client", Call::Close, 1'000 * (i + 1));
   TimelineIndex index;
@@ -449,7 +449,7 @@ TEST(AxisTest, FittingAFewRowsKeepsThemReadable) {
   EXPECT_DOUBLE_EQ(Axis(index.rows(), Spacing::Time).fit_span(plot, row), 1000);
 }
 
-TEST(AxisTest, SwitchingSpacingKeepsTheSameEventsInView) {
+TEST(TimelineAxisTest, SwitchingSpacingKeepsTheSameEventsInView) {
   trace::Trace t;
   for (int i = 0; i < 100; ++i) call(t, "client", Call::Close, 1'000'000LL * i * i);  // ever sparser
   TimelineIndex index;
@@ -473,13 +473,13 @@ TEST(AxisTest, SwitchingSpacingKeepsTheSameEventsInView) {
   EXPECT_DOUBLE_EQ(rows.per_px, TimelineView::kMinRowsPerPx);
 }
 
-TEST(SpacingTest, NamesRoundTrip) {
+TEST(TimelineSpacingTest, NamesRoundTrip) {
   EXPECT_EQ(parse_spacing("sequence"), Spacing::Sequence);
   EXPECT_EQ(parse_spacing(to_string(Spacing::Time)), Spacing::Time);
   EXPECT_FALSE(parse_spacing("rows"));
 }
 
-TEST(TimeFormatTest, LongPausesReadInMinutesAndHours) {
+TEST(ViewTimeFormatTest, LongPausesReadInMinutesAndHours) {
   EXPECT_EQ(format_duration(45'000'000'000), "45 s");
   EXPECT_EQ(format_duration(1'200'000'000'000), "20 min");
   EXPECT_EQ(format_duration(7'200'000'000'000), "2 h");
