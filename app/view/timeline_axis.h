@@ -1,7 +1,6 @@
 // The ladder's vertical axis: where each time and event sits (Time or Sequence spacing) and which stretch of it is on screen.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
