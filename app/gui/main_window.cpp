@@ -138,8 +138,9 @@ void MainWindow::draw() {
   menu_bar();
 
   // Controls bar.
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float controls_height = ImGui::GetFrameHeight() + style.WindowPadding.y * 2;
+  // A copy, not a reference: the columns below push zero spacing and restore this inside.
+  item_spacing_ = ImGui::GetStyle().ItemSpacing;
+  const float controls_height = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2;
   ImGui::BeginChild("##controls", ImVec2(0, controls_height), true, ImGuiWindowFlags_NoScrollbar);
   controls_.draw(state_);
   ImGui::EndChild();
@@ -160,7 +161,7 @@ void MainWindow::draw() {
   ImGui::SameLine();
   splitter("##split_left", true, body_height, layout_.left_width, 160.0f, total_width - layout_.right_width - min_centre, 1);
   ImGui::SameLine();
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, style.ItemSpacing);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, item_spacing_);
   ImGui::BeginChild("##centre", ImVec2(centre_width, body_height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   panels::TimelineFeed feed;
   feed.trace = state_.trace();
@@ -188,7 +189,7 @@ void MainWindow::draw() {
   ImGui::SameLine();
   splitter("##split_right", true, body_height, layout_.right_width, 200.0f, total_width - layout_.left_width - min_centre, -1);
   ImGui::SameLine();
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, style.ItemSpacing);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, item_spacing_);
   right_column(body_height);
   ImGui::PopStyleVar();
   ImGui::PopStyleVar();
@@ -204,7 +205,7 @@ void MainWindow::left_column(float height) {
   ImGui::BeginChild("##left", ImVec2(layout_.left_width, height), false);
   const float width = ImGui::GetContentRegionAvail().x;
   const float browser_height = std::max(80.0f, (height - 6) * layout_.browser_fraction);
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImGui::GetStyle().ItemSpacing);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, item_spacing_);
   ImGui::BeginChild("##browser", ImVec2(width, browser_height), true);
   browser_.draw(state_);
   ImGui::EndChild();
@@ -212,7 +213,7 @@ void MainWindow::left_column(float height) {
   float browser_px = browser_height;
   splitter("##split_browser", false, width, browser_px, 80.0f, height - 80.0f, 1);
   layout_.browser_fraction = std::clamp(browser_px / std::max(1.0f, height - 6), 0.1f, 0.9f);
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImGui::GetStyle().ItemSpacing);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, item_spacing_);
   ImGui::BeginChild("##narration", ImVec2(width, 0), true);
   if (state_.narration().empty() && state_.run() == nullptr) {
     ImGui::TextDisabled("The lesson's story appears here.");
@@ -227,7 +228,7 @@ void MainWindow::left_column(float height) {
 
 void MainWindow::right_column(float height) {
   ImGui::BeginChild("##right", ImVec2(layout_.right_width, height), true);
-  if (ImGui::BeginTabBar("##details")) {
+  if (ImGui::BeginTabBar("##details", ImGuiTabBarFlags_FittingPolicyScroll | ImGuiTabBarFlags_TabListPopupButton)) {
     // A tab asked for from outside (the --tab option) is selected once, then the user rules.
     const auto flags_for = [this](const char* name) {
       return requested_tab_ == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;

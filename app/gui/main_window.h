@@ -86,6 +86,7 @@ class MainWindow {
   Fonts& fonts_;
   Layout layout_;
   float scale_ = 1.0f;
+  ImVec2 item_spacing_;  // the theme's item spacing, taken before the columns push zero
   bool quit_ = false;
   bool fullscreen_request_ = false;
   bool show_help_ = false;
