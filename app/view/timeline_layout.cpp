@@ -547,12 +547,15 @@ std::vector<LaneColumn> lane_columns(const TimelineIndex& index, const Viewport&
   const float half_box = viewport.char_width * 6;
   float left = viewport.x + viewport.axis_width() + viewport.cue_width() + half_box;
   float right = viewport.x + viewport.width - viewport.state_width() - half_box;
-  // Big text in a narrow panel (presenter mode): lanes far enough apart beat unclipped labels.
+  // Big text in a narrow panel (presenter mode), or a third lane (the wire): lanes far enough
+  // apart beat unclipped labels. The state room goes first (a state label may then run past the
+  // edge), the cue room last: without it the cue labels sit under the first lane's call boxes.
   const float min_gap = viewport.char_width * 18;
-  if (lanes.size() > 1 && right - left < min_gap * static_cast<float>(lanes.size() - 1)) {
-    left = viewport.x + viewport.axis_width() + half_box;
-    right = viewport.x + viewport.width - half_box;
-  }
+  const auto crowded = [&] {
+    return lanes.size() > 1 && right - left < min_gap * static_cast<float>(lanes.size() - 1);
+  };
+  if (crowded()) right = viewport.x + viewport.width - half_box;
+  if (crowded()) left = viewport.x + viewport.axis_width() + half_box;
   right = std::max(left + 1, right);
   for (std::size_t i = 0; i < lanes.size(); ++i) {
     const float x = lanes.size() == 1
