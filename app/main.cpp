@@ -23,6 +23,16 @@ namespace {
 
 using namespace wirestep;
 
+// --seed for the app and for `run`: digits only, so "-1" or "7x" never wrap into a huge seed.
+CLI::Validator seed_check() {
+  return CLI::Validator(
+      [](std::string& text) {
+        const bool digits = !text.empty() && text.size() <= 19 && text.find_first_not_of("0123456789") == std::string::npos;
+        return digits ? std::string() : "expects a whole number from 0 to 999999999999999999, not '" + text + "'";
+      },
+      "SEED");
+}
+
 bool has_display() {
   const char* x11 = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
@@ -66,6 +76,16 @@ int main(int argc, char** argv) {
   app.add_option("--spacing", gui_options.spacing,
                  "Timeline spacing: time (y follows the clock) or sequence (one row per event); also for view --svg")
       ->check(CLI::IsMember({"time", "sequence"}));
+  // The lesson settings the browser also offers (clients, loss, seed, window), for scripted runs.
+  app.add_option("--clients", gui_options.params.clients, "Concurrent clients for multi-client lessons")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--seed", gui_options.params.seed, "Impairment seed: the same seed loses the same packets")
+      ->check(seed_check());
+  app.add_option("--loss", gui_options.params.loss_percent,
+                 "Packet loss in percent for lossy lessons (absent: the lesson's default; 0: a perfect link)")
+      ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--window", gui_options.params.window, "Sliding window of reliability-on-udp, in messages")
+      ->check(CLI::Range(1, 64));
   app.add_option("--max-events", gui_options.max_events,
                  "Keep at most N events of a run; the rest are counted, not kept (default 8,000,000)")
       ->check(CLI::PositiveNumber);
@@ -96,13 +116,7 @@ int main(int argc, char** argv) {
                   "Seconds the server of http-from-sockets keeps answering a browser after the lesson")
       ->check(CLI::Range(0, 3600));
   run->add_option("--seed", run_options.seed, "Impairment seed: the same seed loses the same packets")
-      ->check(CLI::Validator(
-          [](std::string& text) {
-            const bool digits = !text.empty() && text.size() <= 19 &&
-                                text.find_first_not_of("0123456789") == std::string::npos;
-            return digits ? std::string() : "expects a whole number from 0 to 999999999999999999, not '" + text + "'";
-          },
-          "SEED"))
+      ->check(seed_check())
       ->capture_default_str();
   run->add_option("--loss", run_options.loss_percent,
                   "Packet loss in percent for lessons with a lossy link (absent: the lesson's default; 0: a perfect link)")

@@ -121,6 +121,7 @@ lesson::LessonInfo BlockingVsEventLoop::info() const {
                      "Compare who waited how long, and how many connections each server had open"},
       .needs = {lesson::Capability::Sockets},
       .narration = "blocking-vs-event-loop.md",
+      .settings = {lesson::Setting::Clients},
   };
 }
 

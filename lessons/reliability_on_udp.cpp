@@ -168,6 +168,7 @@ lesson::LessonInfo ReliabilityOnUdp::info() const {
                      "Change --window and --loss and see the number of round trips change"},
       .needs = {lesson::Capability::Sockets},
       .narration = "reliability-on-udp.md",
+      .settings = {lesson::Setting::Window, lesson::Setting::Loss, lesson::Setting::Seed},
   };
 }
 

@@ -71,6 +71,7 @@ lesson::LessonInfo TcpUnderLoss::info() const {
                      "Check that the application still received every byte, in order (hash compared)"},
       .needs = {lesson::Capability::Sockets, lesson::Capability::VirtualWire},
       .narration = "tcp-under-loss.md",
+      .settings = {lesson::Setting::Loss, lesson::Setting::Seed},
   };
 }
 

@@ -133,6 +133,7 @@ lesson::LessonInfo TcpVsUdpSideBySide::info() const {
                      "Choose: a late message or a missing one — which would your application rather have?"},
       .needs = {lesson::Capability::Sockets, lesson::Capability::VirtualWire},
       .narration = "tcp-vs-udp-side-by-side.md",
+      .settings = {lesson::Setting::Loss, lesson::Setting::Seed},
   };
 }
 

@@ -83,6 +83,7 @@ lesson::LessonInfo UdpFireAndForget::info() const {
                      "seed loses the same datagrams)"},
       .needs = {lesson::Capability::Sockets},
       .narration = "udp-fire-and-forget.md",
+      .settings = {lesson::Setting::Loss, lesson::Setting::Seed},
   };
 }
 

@@ -79,6 +79,7 @@ bool AppState::open_lesson(std::string_view id, bool play) {
   options.virtual_wire = wire_status().available;
   options.granularity = options.virtual_wire ? granularity_ : lesson::Granularity::Calls;
   options.limits = trace_limits_;
+  options.params = params_;
   prompt_ = std::make_shared<view::CheckpointPrompt>();
   if (ask_checkpoints_) {
     options.checkpoint_asker = [prompt = prompt_](const lesson::Checkpoint& c) { return prompt->ask(c); };

@@ -70,6 +70,9 @@ class AppState {
   // machine allows (see wire_status()).
   lesson::Granularity granularity() const { return granularity_; }
   void set_granularity(lesson::Granularity granularity);
+  // The knobs of runs started from now on (clients, loss, seed, window): the lesson browser
+  // shows those the highlighted lesson reads.
+  lesson::LessonParams& params() { return params_; }
   // Memory caps of the traces of runs started from now on (past them events are counted, not kept).
   void set_trace_limits(const trace::TraceLimits& limits) { trace_limits_ = limits; }
   bool wire_active() const { return run_ != nullptr && run_->wire() != nullptr; }
@@ -141,6 +144,7 @@ class AppState {
   std::unique_ptr<lesson::LessonRun> run_;
   std::shared_ptr<view::CheckpointPrompt> prompt_;  // shared with the run's asker, which may outlive a retired run
   bool ask_checkpoints_ = true;
+  lesson::LessonParams params_;
   std::shared_ptr<trace::Trace> trace_;
   std::filesystem::path trace_path_;  // when the trace came from a file
   std::uint64_t generation_ = 0;

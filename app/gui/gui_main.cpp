@@ -214,6 +214,7 @@ int gui_main(const lesson::Catalog& catalog, const GuiOptions& options) {
   if (!options.open_trace.empty()) state.open_trace_async(options.open_trace);
   if (options.step_packets) state.set_granularity(lesson::Granularity::Frames);
   if (options.speed >= 0) state.set_speed(options.speed);
+  state.params() = options.params;
   // The flag wins over what imgui.ini remembered (and is remembered in turn).
   main_window.set_spacing(view::parse_spacing(options.spacing).value_or(layout.spacing));
   if (options.max_events > 0) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lesson/catalog.h"
+#include "lesson/lesson_params.h"
 
 namespace wirestep::gui {
 
@@ -29,6 +30,7 @@ struct GuiOptions {
   // Keep at most this many events per run (0: the trace's own default cap), to see how the
   // app behaves when a trace is full without recording millions of events first.
   std::size_t max_events = 0;
+  lesson::LessonParams params;  // clients, loss, seed, window of the runs it starts
 };
 
 // Returns the process exit code (0 ok, 1 failure such as no OpenGL context).

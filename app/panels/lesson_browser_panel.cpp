@@ -1,6 +1,9 @@
 // LessonBrowserPanel: pick a lesson, read what it teaches and needs, start it, track completion.
 #include "panels/lesson_browser_panel.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <imgui.h>
 
 #include <fmt/format.h>
@@ -13,6 +16,47 @@ namespace {
 
 // What this machine offers today: only the socket tier is built (ARCHITECTURE §3).
 bool available(lesson::Capability capability) { return capability == lesson::Capability::Sockets; }
+
+}  // namespace
+
+namespace {
+
+// The knobs this lesson reads, applied when it next starts (a running lesson keeps its own).
+// Returns whether any is shown.
+bool draw_settings(const lesson::LessonInfo& info, lesson::LessonParams& params) {
+  if (info.settings.empty()) return false;
+  ImGui::Spacing();
+  ImGui::TextDisabled("Settings (used when the lesson starts):");
+  const float width = std::min(ImGui::GetContentRegionAvail().x * 0.55f, ImGui::GetFontSize() * 12);
+  ImGui::PushItemWidth(width);
+  if (info.has(lesson::Setting::Clients)) {
+    ImGui::SliderInt("clients", &params.clients, 1, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("How many clients visit each server at the same time");
+  }
+  if (info.has(lesson::Setting::Window)) {
+    ImGui::SliderInt("window", &params.window, 1, 64, "%d messages", ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Messages the sliding window keeps in flight");
+  }
+  if (info.has(lesson::Setting::Loss)) {
+    bool own = !params.loss_percent.has_value();
+    if (ImGui::Checkbox("the lesson's own loss", &own)) {
+      params.loss_percent = own ? std::nullopt : std::optional<double>(10.0);
+    }
+    if (!own) {
+      float loss = static_cast<float>(*params.loss_percent);
+      if (ImGui::SliderFloat("loss", &loss, 0.0f, 60.0f, "%.1f %%", ImGuiSliderFlags_AlwaysClamp)) {
+        params.loss_percent = loss;
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Packets the link drops at random; 0 is a perfect link");
+    }
+  }
+  if (info.has(lesson::Setting::Seed)) {
+    ImGui::InputScalar("seed", ImGuiDataType_U64, &params.seed);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The same seed loses the same packets again");
+  }
+  ImGui::PopItemWidth();
+  return true;
+}
 
 }  // namespace
 
@@ -62,6 +106,7 @@ void LessonBrowserPanel::draw(gui::AppState& state) {
     ImGui::PopStyleColor();
   }
   ImGui::PopTextWrapPos();
+  draw_settings(info, state.params());
   ImGui::Spacing();
 
   const bool done = progress.completed(info.id);

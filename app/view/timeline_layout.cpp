@@ -74,6 +74,24 @@ std::uint32_t append_text(DrawList& out, std::string_view text, Prim& prim) {
   return prim.text_size;
 }
 
+// At most `glyphs` characters of text, the last one an ellipsis when cut (UTF-8 aware): a cue
+// label keeps to the room left of the first lane, and a measured note can be a whole sentence
+// (the tooltip and the inspector show it all).
+std::string fit_glyphs(std::string_view text, std::size_t glyphs) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (++count == glyphs) {
+      // Is there more after this glyph? Then cut here and end with an ellipsis.
+      std::size_t next = i + 1;
+      while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
+      if (next >= text.size()) return std::string(text);
+      return std::string(text.substr(0, i)) + "\u2026";
+    }
+  }
+  return std::string(text);
+}
+
 // Clips the segment to the rows [top, bottom] so far-away ends do not strain float precision.
 bool clip_rows(float& x0, float& y0, float& x1, float& y1, float top, float bottom) {
   if ((y0 < top && y1 < top) || (y0 > bottom && y1 > bottom)) return false;
@@ -616,6 +634,8 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
   {
     float last_label = -1e9f;
     const float x = vp.x + vp.axis_width() - vp.char_width * 0.5f;
+    // "§ " and a character's gap to the first lane's boxes come off the cue room.
+    const auto label_glyphs = static_cast<std::size_t>(std::max(6.0f, vp.cue_width() / vp.char_width - 3));
     walk(
         index.cues(), axis, p0, p1, limit, view, top, input.fold_px,
         [&](std::size_t i, float y) {
@@ -630,7 +650,7 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
             prim.flags |= kPrimLabel;
             last_label = y;
           }
-          append_text(out, trace[event].payload.text(), prim);
+          append_text(out, fit_glyphs(trace[event].payload.text(), label_glyphs), prim);
           out.prims.push_back(prim);
           ++out.stats.cues;
         },
@@ -647,7 +667,10 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
             prim.flags |= kPrimLabel;
             last_label = y;
           }
-          append_text(out, fmt::format("{} +{}", trace[prim.event].payload.text(), j - i - 1), prim);
+          const std::string more = fmt::format(" +{}", j - i - 1);
+          append_text(out,
+                      fit_glyphs(trace[prim.event].payload.text(), label_glyphs > more.size() + 1 ? label_glyphs - more.size() : 1) + more,
+                      prim);
           out.prims.push_back(prim);
           out.stats.cues += j - i;
         });

@@ -18,7 +18,10 @@ void ActorGroup::spawn(const std::string& lane, std::function<void(const net::Ac
     try {
       body(actor);
     } catch (const net::Cancelled&) {
-      // Cancelled actors just unwind; the lesson as a whole reports the cancellation.
+      // Cancelled actors just unwind; the lesson as a whole reports the cancellation. It may
+      // have come from the stepper alone (the GUI cancels the gates first, the socket waits a
+      // moment later): remembered, so join() never lets the lesson go on as if all was done.
+      cancelled_.store(true);
     } catch (...) {
       {
         std::lock_guard lock(failure_mutex_);
@@ -33,6 +36,7 @@ void ActorGroup::join() {
   threads_.clear();
   if (failure_) std::rethrow_exception(failure_);
   context_.throw_if_cancelled();
+  if (cancelled_.load()) throw net::Cancelled();
 }
 
 }  // namespace wirestep::lesson

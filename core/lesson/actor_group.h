@@ -1,6 +1,7 @@
 // Runs a lesson's actors (client, server, ...) on their own threads and joins them.
 #pragma once
 
+#include <atomic>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -30,6 +31,7 @@ class ActorGroup {
   std::vector<std::jthread> threads_;
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
+  std::atomic<bool> cancelled_{false};  // an actor unwound because it was cancelled
 };
 
 }  // namespace wirestep::lesson

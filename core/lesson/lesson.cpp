@@ -1,4 +1,4 @@
-// Names of lesson capabilities.
+// Names of lesson capabilities, and which settings a lesson reads.
 #include "lesson/lesson.h"
 
 namespace wirestep::lesson {
@@ -10,6 +10,13 @@ std::string_view to_string(Capability capability) {
     case Capability::LoopbackCapture: return "loopback-capture";
   }
   return "?";
+}
+
+bool LessonInfo::has(Setting setting) const {
+  for (const Setting s : settings) {
+    if (s == setting) return true;
+  }
+  return false;
 }
 
 }  // namespace wirestep::lesson

@@ -15,6 +15,9 @@ class LessonContext;
 enum class Capability : std::uint8_t { Sockets, VirtualWire, LoopbackCapture };
 std::string_view to_string(Capability capability);
 
+// What a user may change before a run (LessonParams), so a front end offers only these.
+enum class Setting : std::uint8_t { Clients, Loss, Seed, Window };
+
 struct LessonInfo {
   std::string id;        // "http-is-text": the CLI name and the narration file's stem
   std::string title;
@@ -22,6 +25,8 @@ struct LessonInfo {
   std::vector<std::string> objectives;
   std::vector<Capability> needs;
   std::string narration;  // file name under assets/lessons/
+  std::vector<Setting> settings{};  // the LessonParams this lesson reads
+  bool has(Setting setting) const;
 };
 
 class Lesson {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/lesson_runner.h"
+#include "support/wait.h"
 #include "support/trace_queries.h"
 #include "wire/wire_probe.h"
 
@@ -148,6 +149,20 @@ TEST(ReliabilityOnUdpLesson, WithoutLossTheWindowNeedsAboutMessagesOverWindowRou
   EXPECT_GE(round_trips(notes, "window 5"), 4);
   EXPECT_LE(round_trips(notes, "window 5"), 6);
   EXPECT_GE(round_trips(notes, "stop-and-wait"), 20);
+}
+
+// The app ends a run by cancelling the stepper's gates first and the socket waits a moment
+// later. Actors that unwound at a gate leave the second phase's receiver with a few messages:
+// the lesson must report a cancellation then, not a failure ("delivered 9 of 20").
+TEST(ReliabilityOnUdpLesson, CancellingOnlyTheGatesEndsItCancelledNotFailed) {
+  lesson::RunOptions options;
+  options.mode = lesson::StepMode::Play;
+  options.speed = 20;  // paced: the run is certainly mid-way when the gates close
+  lesson::LessonRun run(testing::lesson_named("reliability-on-udp"), options);
+  ASSERT_TRUE(testing::wait_until([&] { return testing::calls_of(*run.trace(), "client").size() >= 12; }));
+  run.stepper().cancel();
+  ASSERT_TRUE(run.wait(std::chrono::seconds(20)));
+  EXPECT_EQ(run.state(), lesson::RunState::Cancelled) << run.error();
 }
 
 }  // namespace
