@@ -86,7 +86,7 @@ void CheckpointPanel::ask(view::CheckpointPrompt& prompt, const lesson::Checkpoi
   if (!problem_.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(gui::palette().error), "%s", problem_.c_str());
   if (ImGui::Button("Skip")) prompt.skip();
   ImGui::SameLine();
-  ImGui::TextDisabled("The lesson waits here; the real packet or call will tell.");
+  ImGui::TextDisabled("The lesson waits here; what really happens will tell.");
   if (chosen) prompt.answer(*chosen);
 }
 

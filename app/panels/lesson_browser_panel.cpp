@@ -26,7 +26,7 @@ namespace {
 bool draw_settings(const lesson::LessonInfo& info, lesson::LessonParams& params) {
   if (info.settings.empty()) return false;
   ImGui::Spacing();
-  ImGui::TextDisabled("Settings (used when the lesson starts):");
+  ImGui::TextDisabled("Settings for the next start:");
   const float width = std::min(ImGui::GetContentRegionAvail().x * 0.55f, ImGui::GetFontSize() * 12);
   ImGui::PushItemWidth(width);
   if (info.has(lesson::Setting::Clients)) {
@@ -84,28 +84,14 @@ void LessonBrowserPanel::draw(gui::AppState& state) {
   const lesson::Lesson* lesson = state.catalog().find(highlighted_);
   if (lesson == nullptr) return;
   const auto info = lesson->info();
+  bool runnable = true;
+  for (auto need : info.needs) runnable = runnable && available(need);
   ImGui::Separator();
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(info.summary.c_str());
-  if (!info.objectives.empty()) {
-    ImGui::Spacing();
-    ImGui::TextDisabled("You will see:");
-    for (const auto& objective : info.objectives) {
-      ImGui::Bullet();
-      ImGui::TextWrapped("%s", objective.c_str());
-    }
-  }
-  ImGui::Spacing();
-  ImGui::TextDisabled("Needs:");
-  bool runnable = true;
-  for (auto need : info.needs) {
-    const bool ok = available(need);
-    runnable = runnable && ok;
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ok ? pal.ok_text : pal.error));
-    ImGui::BulletText("%s: %s", std::string(lesson::to_string(need)).c_str(), ok ? "yes" : "not yet available");
-    ImGui::PopStyleColor();
-  }
   ImGui::PopTextWrapPos();
+  // What a teacher acts on first (settings, Start) comes before the longer description, so it
+  // is in view without scrolling the browser.
   draw_settings(info, state.params());
   ImGui::Spacing();
 
@@ -131,13 +117,32 @@ void LessonBrowserPanel::draw(gui::AppState& state) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget that this lesson was completed");
   } else if (const auto reached = progress.checkpoints(info.id); reached > 0) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu sections reached", reached);
+    ImGui::TextDisabled("%zu section%s reached", reached, reached == 1 ? "" : "s");
   }
   if (!progress.warning().empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", progress.warning().c_str());
     ImGui::PopTextWrapPos();
   }
+
+  ImGui::PushTextWrapPos(0);
+  if (!info.objectives.empty()) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("You will see:");
+    for (const auto& objective : info.objectives) {
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", objective.c_str());
+    }
+  }
+  ImGui::Spacing();
+  ImGui::TextDisabled("Needs:");
+  for (auto need : info.needs) {
+    const bool ok = available(need);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ok ? pal.ok_text : pal.error));
+    ImGui::BulletText("%s: %s", std::string(lesson::to_string(need)).c_str(), ok ? "yes" : "not yet available");
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace wirestep::panels
