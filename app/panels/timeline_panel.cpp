@@ -23,6 +23,7 @@ using view::PrimKind;
 
 ImU32 call_colour(const trace::Event& e, const gui::Palette& p) {
   if (e.kind == trace::EventKind::SocketCall && e.result < 0) return p.error;
+  if (e.kind == trace::EventKind::Impairment && e.verdict == trace::Verdict::Dropped) return p.error;
   switch (e.call) {
     case trace::Call::Send:
     case trace::Call::SendTo:

@@ -499,7 +499,18 @@ void TimelineIndex::update(const trace::Trace& trace) {
 
 std::string call_label(const Event& e) {
   if (e.kind == EventKind::Packet) return fmt::format("packet {} B", e.payload_size);
-  if (e.kind == EventKind::Impairment) return std::string(trace::to_string(e.verdict));
+  if (e.kind == EventKind::Impairment) {
+    // A relay's decision about one datagram (the wire's own decisions show on packet arrows).
+    switch (e.verdict) {
+      case trace::Verdict::Dropped: return "\u2717 dropped";
+      case trace::Verdict::Delivered: return "passed on";
+      case trace::Verdict::Delayed: return "held back";
+      case trace::Verdict::Duplicated: return "copied";
+      case trace::Verdict::Corrupted: return "damaged";
+      case trace::Verdict::Held: return "held";
+    }
+    return std::string(trace::to_string(e.verdict));
+  }
   if (e.kind == EventKind::TcpState) return std::string(trace::tcp_state_name(e.new_state));
   if (e.kind == EventKind::Note) return std::string(e.payload.text());
   std::string name;
@@ -713,6 +724,8 @@ void build_frame(const trace::Trace& trace, const TimelineIndex& index, const Fr
           prim.event = event;
           prim.flags = flags_for(event);
           if (e.kind == EventKind::SocketCall && e.result < 0) prim.flags |= kPrimError;
+          // A datagram the relay dropped is drawn like a failed call: red, at the relay.
+          if (e.kind == EventKind::Impairment && e.verdict == trace::Verdict::Dropped) prim.flags |= kPrimError;
           if (y - last_label >= label_gap) {
             prim.flags |= kPrimLabel;
             last_label = y;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace wirestep::view {
 namespace {
@@ -74,6 +76,40 @@ TEST(TrackTest, BinarySearchFindsTheVisibleRange) {
   EXPECT_EQ(track.lower_bound(100000), 1000u);
   EXPECT_EQ(track.index_bound(500), 500u);
   EXPECT_EQ(track.index_bound(4999), 1000u);
+}
+
+// Without the wire a user-space relay decides each datagram's fate: its drops are red marks
+// on the relay's column ("✗ dropped"), what it passed on is plain.
+TEST(TimelineLayoutTest, RelayDropsAreRedMarksOnTheRelaysColumn) {
+  trace::Trace t;
+  call(t, "client", Call::SendTo, 1'000'000, 24);
+  const auto relay_event = [&](std::int64_t t_ns, trace::Verdict verdict) {
+    Event e;
+    e.kind = EventKind::Impairment;
+    e.lane = t.lane("relay");
+    e.from = t.lane("client");
+    e.to = t.lane("server");
+    e.verdict = verdict;
+    e.transport = trace::Transport::Udp;
+    e.t_ns = t_ns;
+    t.append_recorded(e, std::span<const std::byte>{});
+  };
+  relay_event(2'000'000, trace::Verdict::Dropped);
+  relay_event(40'000'000, trace::Verdict::Delivered);
+  TimelineIndex index;
+  index.update(t);
+  auto input = input_for(0, 100'000);
+  DrawList list;
+  build_frame(t, index, input, list);
+  std::vector<std::pair<std::string, bool>> relay_marks;  // label, drawn as an error
+  for (const auto& p : list.prims) {
+    if (p.kind == PrimKind::CallMark && t[p.event].kind == EventKind::Impairment) {
+      relay_marks.emplace_back(std::string(list.text_of(p)), (p.flags & kPrimError) != 0);
+      EXPECT_EQ(p.lane, t.lane("relay"));
+    }
+  }
+  const std::vector<std::pair<std::string, bool>> expected = {{"\u2717 dropped", true}, {"passed on", false}};
+  EXPECT_EQ(relay_marks, expected);
 }
 
 TEST(TimelineLayoutTest, DrawsOnlyEventsInsideTheViewport) {
