@@ -18,6 +18,18 @@ import xml.etree.ElementTree as ET
 NS = "{http://www.w3.org/2000/svg}"
 
 
+def app_under_xvfb(command, env):
+    """The app's own exit code and output under a virtual display. xvfb-run's exit code is not
+    used: it can be its own (5 when another parallel run raced it cleaning up a temporary
+    directory), which says nothing about the app."""
+    shell = 'exec 2>&1; "$@"; echo "app-exit=$?"'
+    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "sh", "-c", shell, "sh"] + command,
+                          env=env, capture_output=True, text=True, timeout=120)
+    codes = [line for line in done.stdout.splitlines() if line.startswith("app-exit=")]
+    assert codes, f"the app never ran (xvfb-run exit {done.returncode}): {done.stdout}{done.stderr}"
+    return int(codes[-1].split("=", 1)[1]), done.stdout
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--wirestep", required=True)
@@ -81,17 +93,16 @@ def main():
     if shutil.which("xvfb-run"):
         png = os.path.join(args.work, "ladder.png")
         gui_env = dict(env, ASAN_OPTIONS="detect_leaks=0")
-        subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", args.wirestep, "view", trace, "--frames", "60",
-                        "--ladder-png", png], env=gui_env, check=True, stdout=subprocess.DEVNULL, timeout=120)
+        code, output = app_under_xvfb([args.wirestep, "view", trace, "--frames", "60", "--ladder-png", png], gui_env)
+        assert code == 0, (code, output)
         with open(png, "rb") as f:
             head = f.read(24)
         assert head[:8] == b"\x89PNG\r\n\x1a\n", head
         width, height = struct.unpack(">II", head[16:24])
         assert 200 < width < 1600 and 200 < height < 1000, (width, height)
-        bad_png = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", args.wirestep, "view", trace,
-                                  "--frames", "30", "--ladder-png", "/nonexistent-dir/x.png"], env=gui_env,
-                                 capture_output=True, text=True, timeout=120)
-        assert bad_png.returncode == 1, bad_png.returncode
+        code, output = app_under_xvfb([args.wirestep, "view", trace, "--frames", "30", "--ladder-png",
+                                       "/nonexistent-dir/x.png"], gui_env)
+        assert code == 1 and "/nonexistent-dir/x.png" in output, (code, output)
     print("ok:", len(lanes), "lanes,", len(arrows), "arrows,", len(packets), "packets")
     return 0
 

@@ -32,7 +32,7 @@ fi
 WIRESTEP_STATE_DIR="$out/state-packets"
 export WIRESTEP_STATE_DIR
 rm -rf "$WIRESTEP_STATE_DIR"
-xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --open "$trace" --frames 30 --screenshot "$png" >"$log" 2>&1
+"$(dirname "$0")/xvfb.sh" "$app" --open "$trace" --frames 30 --screenshot "$png" >"$log" 2>&1
 status=$?
 cat "$log"
 if [ "$status" -ne 0 ]; then

@@ -14,7 +14,7 @@ WIRESTEP_STATE_DIR="$out/state"
 export WIRESTEP_STATE_DIR
 rm -rf "$WIRESTEP_STATE_DIR"
 log="$out/settings.log"
-xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson blocking-vs-event-loop --clients 3 --autoplay --speed 0 \
+"$(dirname "$0")/xvfb.sh" "$app" --lesson blocking-vs-event-loop --clients 3 --autoplay --speed 0 \
   --tab waits --frames 300 --screenshot "$out/settings.png" >"$log" 2>&1
 status=$?
 cat "$log"

@@ -30,17 +30,17 @@ rm -rf "$WIRESTEP_STATE_DIR"
 
 log="$out/$name.log"
 if [ -n "$spacing" ]; then
-  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson "$lesson" --autoplay --speed 0 --frames 150 \
+  "$(dirname "$0")/xvfb.sh" "$app" --lesson "$lesson" --autoplay --speed 0 --frames 150 \
     --spacing "$spacing" --screenshot "$png" >"$log" 2>&1
 elif [ -n "$tab" ]; then
   pace=""
   [ "$tab" = waits ] && pace="--speed 0"
   # Paced at one call per 0.4 s, the first packets leave a second or two in: give them time.
   # shellcheck disable=SC2086 # $pace is either empty or two words
-  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson "$lesson" --autoplay --frames 300 --tab "$tab" $pace \
+  "$(dirname "$0")/xvfb.sh" "$app" --lesson "$lesson" --autoplay --frames 300 --tab "$tab" $pace \
     --screenshot "$png" >"$log" 2>&1
 else
-  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --lesson "$lesson" --autoplay --frames 120 --screenshot "$png" >"$log" 2>&1
+  "$(dirname "$0")/xvfb.sh" "$app" --lesson "$lesson" --autoplay --frames 120 --screenshot "$png" >"$log" 2>&1
 fi
 status=$?
 cat "$log"
