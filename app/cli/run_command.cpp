@@ -54,16 +54,6 @@ void read_steps(std::stop_token stop, int input_fd, lesson::Stepper& stepper, Te
   }
 }
 
-// How many checkpoint questions the first `count` events hold (cheap: notes only).
-std::size_t asked_so_far(const trace::Trace& trace, std::size_t count) {
-  std::size_t asked = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    const trace::Event& e = trace[i];
-    if (e.kind == trace::EventKind::Note && e.payload.text().starts_with(lesson::kCheckpointPrefix)) ++asked;
-  }
-  return asked;
-}
-
 }  // namespace
 
 int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options,
@@ -150,6 +140,7 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
   std::size_t printed = 0;
   proto::TcpFlowAnalyzer analyzer;  // relative seq/ack and what each packet means
   std::uint64_t prompted_at = ~std::uint64_t{0};
+  lesson::CheckpointTracker checkpoints;
   std::size_t revealed = 0;  // checkpoints whose answer has been printed
   for (;;) {
     const bool finished = run.done();
@@ -167,13 +158,12 @@ int run_command(const lesson::Catalog& catalog, const RunCommandOptions& options
       }
       out << "           type your answer and Enter (- skips)\n";
     }
-    if (revealed < asked_so_far(trace, printed)) {
-      const auto records = lesson::checkpoints_in(trace);
-      // Only once its answer's own line is on the screen: the reveal reads as its consequence.
-      for (; revealed < records.size() && records[revealed].found && records[revealed].found->event < printed;
-           ++revealed) {
-        out << "  reveal:  " << lesson::reveal_text(records[revealed]) << "\n";
-      }
+    checkpoints.update(trace);  // only the events since the last turn
+    const auto& records = checkpoints.records();
+    // Only once its answer's own line is on the screen: the reveal reads as its consequence.
+    for (; revealed < records.size() && records[revealed].found && records[revealed].found->event < printed;
+         ++revealed) {
+      out << "  reveal:  " << lesson::reveal_text(records[revealed]) << "\n";
     }
     if (options.step) {
       const auto next = run.stepper().next();

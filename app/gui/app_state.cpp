@@ -55,8 +55,7 @@ void AppState::show_trace(std::shared_ptr<trace::Trace> trace) {
   replay_playing_ = false;
   notes_.clear();
   notes_scanned_ = 0;
-  revealed_checkpoints_.clear();
-  reveal_scanned_size_ = ~std::size_t{0};  // another trace: read again even at the same size
+  checkpoints_.reset();
   active_anchor_.clear();
   selection = {};
   last_size_ = 0;
@@ -319,22 +318,12 @@ void AppState::index_notes() {
   notes_scanned_ = size;
 }
 
-void AppState::index_reveals() {
-  const std::size_t size = trace_ != nullptr ? trace_->size() : 0;
-  if (size == reveal_scanned_size_) return;
-  reveal_scanned_size_ = size;
-  revealed_checkpoints_.clear();
-  if (trace_ == nullptr) return;
-  // Re-read whole when the trace grew: an answer can land long after its question.
-  for (const auto& record : lesson::checkpoints_in(*trace_)) {
-    if (record.found) revealed_checkpoints_.push_back(record.checkpoint.id);
-  }
-}
-
 bool AppState::answer_waits(std::string_view checkpoint_id) const {
   if (!live()) return false;
-  return std::find(revealed_checkpoints_.begin(), revealed_checkpoints_.end(), checkpoint_id) ==
-         revealed_checkpoints_.end();
+  const auto& records = checkpoints_.records();
+  return std::none_of(records.begin(), records.end(), [&](const lesson::CheckpointRecord& r) {
+    return r.found && r.checkpoint.id == checkpoint_id;
+  });
 }
 
 bool AppState::update() {
@@ -397,7 +386,7 @@ bool AppState::update() {
   if (size != last_size_) {
     last_size_ = size;
     index_notes();
-    if (live()) index_reveals();  // only a live run hides explanations
+    checkpoints_.update(*trace_);  // only the new events: O(new events)
     packets_.update(*trace_);  // only the new events: O(new packets)
     changed = true;
   }

@@ -104,6 +104,8 @@ class AppState {
   // Whether the narration that explains checkpoint `id` must wait: a live run has not yet
   // revealed that checkpoint's answer (a finished run or a loaded trace hides nothing).
   bool answer_waits(std::string_view checkpoint_id) const;
+  // Every checkpoint of the trace on display with its reveal, read incrementally each frame.
+  const std::vector<lesson::CheckpointRecord>& checkpoints() const { return checkpoints_.records(); }
 
   // ---- files (done on the background thread) ----
   // A WireStep trace (.json) or a capture (.pcap, .pcapng), told apart by content or extension.
@@ -132,7 +134,6 @@ class AppState {
   void show_trace(std::shared_ptr<trace::Trace> trace);
   void retire_run();
   void index_notes();
-  void index_reveals();
   std::size_t next_call_limit(std::size_t from) const;
   std::size_t previous_call_limit(std::size_t from) const;
 
@@ -164,8 +165,7 @@ class AppState {
   std::string narration_;
   std::future<std::string> pending_narration_;
   std::string active_anchor_;
-  std::vector<std::string> revealed_checkpoints_;  // ids whose answering event exists
-  std::size_t reveal_scanned_size_ = ~std::size_t{0};  // trace size they were read at
+  lesson::CheckpointTracker checkpoints_;  // the trace's questions and, once they exist, their answers
 
   std::future<capture::LoadedTrace> pending_load_;
   std::filesystem::path pending_load_path_;

@@ -197,7 +197,7 @@ void MainWindow::draw() {
   log_area();
   file_modal();
   help_overlay();
-  checkpoint_.draw(state_.checkpoint_prompt(), state_.trace(), state_.selection, modal_enter_);
+  checkpoint_.draw(state_.checkpoint_prompt(), state_.trace(), state_.checkpoints(), state_.selection, modal_enter_);
   ImGui::End();
 }
 

@@ -10,15 +10,15 @@
 
 namespace wirestep::panels {
 
-void CheckpointPanel::draw(view::CheckpointPrompt* prompt, const trace::Trace* trace, view::Selection& selection,
+void CheckpointPanel::draw(view::CheckpointPrompt* prompt, const trace::Trace* trace,
+                           const std::vector<lesson::CheckpointRecord>& checkpoints, view::Selection& selection,
                            bool enter) {
   if (trace != trace_) {
     trace_ = trace;
-    scanned_size_ = 0;
     revealed_ = 0;
     reveal_.reset();
   }
-  if (trace != nullptr) update_reveal(*trace);
+  update_reveal(checkpoints);
   const auto question = prompt != nullptr ? prompt->waiting() : std::nullopt;
   if (!question && !reveal_) return;
 
@@ -90,12 +90,7 @@ void CheckpointPanel::ask(view::CheckpointPrompt& prompt, const lesson::Checkpoi
   if (chosen) prompt.answer(*chosen);
 }
 
-void CheckpointPanel::update_reveal(const trace::Trace& trace) {
-  const std::size_t size = trace.size();
-  if (size == scanned_size_) return;
-  scanned_size_ = size;
-  // Scanned only when the trace grew; lessons hold a handful of checkpoints among few events.
-  const auto records = lesson::checkpoints_in(trace);
+void CheckpointPanel::update_reveal(const std::vector<lesson::CheckpointRecord>& records) {
   for (; revealed_ < records.size() && records[revealed_].found; ++revealed_) {
     // Unanswered checkpoints of a run nobody was asked in are not popped up.
     if (records[revealed_].answer) reveal_ = records[revealed_];

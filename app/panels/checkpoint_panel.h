@@ -7,6 +7,8 @@
 
 #include "lesson/checkpoint.h"
 #include "trace/trace.h"
+#include <vector>
+
 #include "view/checkpoint_prompt.h"
 #include "view/selection.h"
 
@@ -16,17 +18,18 @@ class CheckpointPanel {
  public:
   // Draws nothing when no question waits and nothing new was revealed. `enter`: Enter was
   // pressed this frame (from the key queue, which also sees presses shorter than a frame).
-  void draw(view::CheckpointPrompt* prompt, const trace::Trace* trace, view::Selection& selection, bool enter);
+  // `checkpoints`: those of `trace` with their reveals, as AppState keeps them.
+  void draw(view::CheckpointPrompt* prompt, const trace::Trace* trace,
+            const std::vector<lesson::CheckpointRecord>& checkpoints, view::Selection& selection, bool enter);
 
  private:
   void ask(view::CheckpointPrompt& prompt, const lesson::Checkpoint& question, bool enter);
-  void update_reveal(const trace::Trace& trace);
+  void update_reveal(const std::vector<lesson::CheckpointRecord>& records);
 
   std::string typed_;
   std::string problem_;
   std::string question_id_;
   const trace::Trace* trace_ = nullptr;
-  std::size_t scanned_size_ = 0;
   std::size_t revealed_ = 0;  // checkpoints of this trace already revealed
   std::optional<lesson::CheckpointRecord> reveal_;
 };

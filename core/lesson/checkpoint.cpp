@@ -277,20 +277,31 @@ std::optional<CheckpointRecord> decode_checkpoint(std::string_view note) {
   return record;
 }
 
-std::vector<CheckpointRecord> checkpoints_in(const trace::Trace& trace) {
-  std::vector<CheckpointRecord> out;
+void CheckpointTracker::update(const trace::Trace& trace) {
+  const std::size_t from = read_;
   const std::size_t end = trace.size();
-  for (std::size_t i = 0; i < end; ++i) {
+  if (end == from) return;
+  for (std::size_t i = from; i < end; ++i) {
     const trace::Event& e = trace[i];
     if (e.kind != trace::EventKind::Note) continue;
     auto record = decode_checkpoint(e.payload.text());
     if (!record) continue;
     record->asked_at = i;
-    record->found = find_answer(trace, record->checkpoint, i + 1);
-    record->correct = record->found && record->answer && judge(record->checkpoint.kind, *record->answer, record->found->truth);
-    out.push_back(std::move(*record));
+    records_.push_back(std::move(*record));
   }
-  return out;
+  read_ = end;
+  for (CheckpointRecord& record : records_) {
+    if (record.found) continue;
+    // Events before `from` were searched by an earlier update (or precede the question).
+    record.found = find_answer(trace, record.checkpoint, std::max(record.asked_at + 1, from));
+    record.correct = record.found && record.answer && judge(record.checkpoint.kind, *record.answer, record.found->truth);
+  }
+}
+
+std::vector<CheckpointRecord> checkpoints_in(const trace::Trace& trace) {
+  CheckpointTracker tracker;
+  tracker.update(trace);
+  return tracker.records();
 }
 
 namespace {

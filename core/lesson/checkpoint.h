@@ -96,6 +96,20 @@ std::optional<Revealed> decode_reveal(std::string_view note);
 // Every checkpoint in the trace, in order, each revealed from the events after it.
 std::vector<CheckpointRecord> checkpoints_in(const trace::Trace& trace);
 
+// The same for a growing trace, read incrementally: each update() looks at new events for
+// questions and searches only the new events for answers still missing, so a front end can
+// call it every frame of a long live run. One trace per tracker (reset() for another).
+class CheckpointTracker {
+ public:
+  void update(const trace::Trace& trace);
+  const std::vector<CheckpointRecord>& records() const { return records_; }
+  void reset() { *this = CheckpointTracker{}; }
+
+ private:
+  std::vector<CheckpointRecord> records_;
+  std::size_t read_ = 0;  // events looked at so far
+};
+
 // "You said 1; the recv returned 6: wrong" / "Not answered; the recv returned 6".
 std::string reveal_text(const CheckpointRecord& record);
 

@@ -58,6 +58,36 @@ TEST(CheckpointTest, FindsTheFirstMatchingCallAfterTheQuestion) {
   EXPECT_EQ(reveal_text(records[0]), "You said 6; the server's recv() returned 6: correct.");
 }
 
+// Read as the trace grows (the app does it every frame): a question first, its answer later,
+// a second question after that; the same records as reading the finished trace at once.
+TEST(CheckpointTest, TrackerReadsAGrowingTraceLikeAFinishedOne) {
+  trace::Trace t;
+  CheckpointTracker tracker;
+  note(t, encode_checkpoint(ask_result("q1", "server", trace::Call::Recv, "How many?"), std::string("6")));
+  call(t, "client", trace::Call::Send, 6);
+  tracker.update(t);
+  ASSERT_EQ(tracker.records().size(), 1u);
+  EXPECT_FALSE(tracker.records()[0].found);
+  call(t, "server", trace::Call::Recv, 6);
+  note(t, encode_checkpoint(ask_succeeds("q2", "client", trace::Call::Close, "Closes?"), std::nullopt));
+  tracker.update(t);
+  tracker.update(t);  // nothing new: nothing changes
+  call(t, "client", trace::Call::Close, 0);
+  call(t, "server", trace::Call::Recv, 0);
+  tracker.update(t);
+  const auto whole = checkpoints_in(t);
+  ASSERT_EQ(tracker.records().size(), 2u);
+  ASSERT_EQ(whole.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(tracker.records()[i].found);
+    EXPECT_EQ(tracker.records()[i].found->event, whole[i].found->event);
+    EXPECT_EQ(tracker.records()[i].correct, whole[i].correct);
+  }
+  EXPECT_EQ(tracker.records()[0].found->event, 2u) << "the first recv, not the later one";
+  EXPECT_TRUE(tracker.records()[0].correct);
+  EXPECT_EQ(tracker.records()[1].found->truth, "yes");
+}
+
 TEST(CheckpointTest, ErrnoAndSuccessAnswers) {
   trace::Trace t;
   note(t, encode_checkpoint(ask_errno("e", "client", trace::Call::Connect, "Which?", {"none", "ECONNREFUSED"}),
