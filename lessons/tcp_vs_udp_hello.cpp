@@ -42,8 +42,10 @@ void TcpVsUdpHello::run(lesson::LessonContext& context) {
       listener.listen();
       address.put(listener.local_endpoint());
       TracedSocket connection = listener.accept();
-      // Wait until the client has made both sends, so both are queued when we read.
+      // Wait until the client has made both sends and both have crossed to our receive queue
+      // (a real wire takes a moment), so the one read below finds them together.
       both_sent.take(context.cancel_signal());
+      connection.wait_until_queued(11);
       context.cue("tcp-one-recv");
       context.checkpoint(lesson::ask_result("tcp-one-recv", "server", trace::Call::Recv,
                                             "The client sent 6 bytes, then 5. How many bytes will this one recv() return?"));

@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <sys/time.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -450,6 +451,28 @@ void TracedSocket::shutdown(int how) {
   const int err = result < 0 ? errno : 0;
   record(Call::Shutdown, start, result, err, static_cast<std::size_t>(how), {}, 0);
   snapshot_tcp();
+}
+
+bool TracedSocket::wait_until_queued(std::size_t bytes) {
+  // Polling the queue length each millisecond: poll() alone says "readable" as soon as the
+  // first byte is there, and the point is to wait for the rest.
+  const auto queued = [&] {
+    int count = 0;
+    if (::ioctl(fd_.get(), FIONREAD, &count) < 0) throw SysError("ioctl(FIONREAD)", errno);
+    return static_cast<std::size_t>(std::max(count, 0));
+  };
+  pollfd fds[2] = {{fd_.get(), POLLRDHUP, 0}, {-1, POLLIN, 0}};
+  const nfds_t count = actor_.cancel != nullptr ? 2 : 1;
+  if (count == 2) fds[1].fd = actor_.cancel->fd();
+  for (;;) {
+    if (queued() >= bytes) return true;
+    const int ready = ::poll(fds, count, 1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) throw SysError("poll", errno);
+    if (count == 2 && (fds[1].revents & POLLIN) != 0) throw Cancelled{};
+    // The peer closed its side: nothing more can join the queue.
+    if ((fds[0].revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return queued() >= bytes;
+  }
 }
 
 void TracedSocket::close() {

@@ -62,6 +62,11 @@ class TracedSocket {
   std::optional<Datagram> recv_from(std::size_t max = 65536);
   void shutdown(int how = SHUT_WR);
   void close();
+  // Waits until at least `bytes` wait unread in the receive queue, or the peer's FIN has
+  // arrived (a lesson that explains one read must not race the packets still on the wire).
+  // Not a recorded call: it reads the queue length (FIONREAD) and reads no data. Waits until
+  // cancelled; true when the bytes are queued.
+  bool wait_until_queued(std::size_t bytes);
 
   // How long accept/connect/send/recv wait before giving up with EAGAIN (ETIMEDOUT for
   // connect). Negative waits forever (until cancelled). Not a recorded call.

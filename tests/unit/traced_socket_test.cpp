@@ -113,6 +113,49 @@ TEST_F(TracedSocketTest, ShortReadsAreVisible) {
   EXPECT_EQ(first_recv->result, 4);
 }
 
+// A lesson that explains one read waits until everything sent has arrived: the wait ends
+// when the bytes are queued (and reads none of them), early when the peer closes short, and
+// at once when the lesson is cancelled.
+TEST_F(TracedSocketTest, WaitUntilQueuedWaitsForTheBytesWithoutReadingThem) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  const std::size_t calls_before = calls_of(trace_, "server").size();
+  std::jthread sender([&] {
+    client.send_all("hello ");
+    client.send_all("world");
+  });
+  EXPECT_TRUE(connection.wait_until_queued(11));
+  EXPECT_EQ(calls_of(trace_, "server").size(), calls_before) << "the wait itself is not a recorded call";
+  EXPECT_EQ(connection.recv(4096), "hello world");
+  sender.join();
+
+  client.send_all("abc");
+  client.close();
+  EXPECT_FALSE(connection.wait_until_queued(10)) << "the peer closed with only 3 bytes sent";
+  EXPECT_EQ(connection.recv(4096), "abc");
+}
+
+TEST_F(TracedSocketTest, CancelEndsAWaitUntilQueued) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  client.send_all("x");
+  std::atomic<bool> cancelled{false};
+  std::jthread waiting([&] {
+    try {
+      connection.wait_until_queued(100);
+    } catch (const Cancelled&) {
+      cancelled = true;
+    }
+  });
+  cancel_.cancel();
+  waiting.join();
+  EXPECT_TRUE(cancelled.load());
+}
+
 TEST_F(TracedSocketTest, PartialSendsAreVisible) {
   TracedSocket server_listener = listener();
   TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
