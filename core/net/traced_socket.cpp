@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include "net/cancel_signal.h"
@@ -161,7 +162,9 @@ void TracedSocket::set_timeout(std::chrono::milliseconds timeout) {
 
 template <typename Op>
 std::int64_t TracedSocket::blocking_call(int& err, Op op) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(timeout_ms_, 0));
+  // The deadline is only needed once a call has had to wait: reading the clock up front would
+  // cost every fast call (most of them) a clock read.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   for (;;) {
     // A zero timeout means "do not wait at all": MSG_DONTWAIT returns what fits right now.
     const std::int64_t result = op(timeout_ms_ == 0 ? MSG_DONTWAIT : 0);
@@ -173,8 +176,14 @@ std::int64_t TracedSocket::blocking_call(int& err, Op op) {
     if (err == EINTR) continue;
     if (err != EAGAIN && err != EWOULDBLOCK) return -1;
     if (actor_.cancel != nullptr) actor_.cancel->throw_if_cancelled();
-    if (timeout_ms_ == 0 || (timeout_ms_ > 0 && std::chrono::steady_clock::now() >= deadline)) {
-      return -1;
+    if (timeout_ms_ == 0) return -1;
+    if (timeout_ms_ > 0) {
+      const auto now = std::chrono::steady_clock::now();
+      // The kernel returns EAGAIN only after a whole slice (or the whole timeout, if shorter)
+      // has passed: that wait counts.
+      const std::chrono::milliseconds timeout(timeout_ms_);
+      if (!deadline) deadline = now + timeout - std::min(timeout, std::chrono::milliseconds(kWaitSlice));
+      if (now >= *deadline) return -1;
     }
   }
 }

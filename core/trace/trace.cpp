@@ -64,31 +64,44 @@ FlowId Trace::flow_of(const Address& a, const Address& b) {
 
 // The payload is copied before the append lock is taken (see store_payload), so a sender and
 // a receiver recording 64 KiB each never wait for each other's copies.
-std::uint64_t Trace::append(Event event, std::span<const std::byte> payload) {
+std::uint64_t Trace::append(const Event& event, std::span<const std::byte> payload) {
   if (full()) return kNoSeq;
   const Bytes stored = store_payload(payload);
-  std::lock_guard lock(append_lock_);
-  // The clock is read under the lock so that seq order and time order always agree.
-  event.t_ns = std::max(now_ns(), last_t_ns_);
-  return append_locked(event, stored, payload.size());
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(append_lock_);
+    // The clock is read under the lock so that seq order and time order always agree.
+    seq = append_locked(event, std::max(now_ns(), last_t_ns_), stored, payload.size());
+  }
+  plan_ahead(seq);
+  return seq;
 }
 
-std::uint64_t Trace::append_at(std::int64_t t_ns, Event event, std::span<const std::byte> payload) {
+std::uint64_t Trace::append_at(std::int64_t t_ns, const Event& event, std::span<const std::byte> payload) {
   if (full()) return kNoSeq;
   const Bytes stored = store_payload(payload);
-  std::lock_guard lock(append_lock_);
-  event.t_ns = std::max(t_ns, last_t_ns_);
-  return append_locked(event, stored, payload.size());
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(append_lock_);
+    seq = append_locked(event, std::max(t_ns, last_t_ns_), stored, payload.size());
+  }
+  plan_ahead(seq);
+  return seq;
 }
 
-std::uint64_t Trace::append_recorded(Event event, std::span<const std::byte> payload) {
+std::uint64_t Trace::append_recorded(const Event& event, std::span<const std::byte> payload) {
   if (full()) return kNoSeq;
   const Bytes stored = store_payload(payload);
-  std::lock_guard lock(append_lock_);
-  event.t_ns = std::max(event.t_ns, last_t_ns_);
-  if (event.flow >= next_flow_) next_flow_ = event.flow + 1;
-  // A file may say the payload was longer than the bytes it kept: keep saying so.
-  return append_locked(event, stored, std::max<std::size_t>(event.payload_size, payload.size()));
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(append_lock_);
+    if (event.flow >= next_flow_) next_flow_ = event.flow + 1;
+    // A file may say the payload was longer than the bytes it kept: keep saying so.
+    seq = append_locked(event, std::max(event.t_ns, last_t_ns_), stored,
+                        std::max<std::size_t>(event.payload_size, payload.size()));
+  }
+  plan_ahead(seq);
+  return seq;
 }
 
 bool Trace::full() {
@@ -99,23 +112,41 @@ bool Trace::full() {
   return true;
 }
 
-std::uint64_t Trace::append_locked(Event& event, Bytes stored, std::size_t real_size) {
+std::uint64_t Trace::append_locked(const Event& event, std::int64_t t_ns, Bytes stored, std::size_t real_size) {
+  Event* slot = claim_slot();
+  if (slot == nullptr) return kNoSeq;
+  std::memcpy(static_cast<void*>(slot), &event, sizeof(Event));
+  return publish_slot(*slot, t_ns, stored, real_size);
+}
+
+Event* Trace::claim_slot() {
   const std::size_t index = published_.load(std::memory_order_relaxed);
   if (index >= limits_.max_events) {
     dropped_events_.fetch_add(1, std::memory_order_relaxed);
-    return kNoSeq;
+    return nullptr;
   }
   const std::size_t chunk = index / kChunkEvents;
   if (index % kChunkEvents == 0) {
     // Fresh mapped memory, not value-initialised Events: nothing is read before it is written.
-    chunks_[chunk] = reinterpret_cast<Event*>(chunk_owner_.emplace_back(kChunkEvents * sizeof(Event), true).data());
+    chunks_[chunk] = reinterpret_cast<Event*>(chunk_owner_.emplace_back(reserve_.take()).data());
   }
-  event.seq = index;
-  event.payload_size = static_cast<std::uint32_t>(real_size);
-  event.payload = stored;
-  last_t_ns_ = event.t_ns;
-  std::memcpy(static_cast<void*>(&chunks_[chunk][index % kChunkEvents]), &event, sizeof(Event));
+  return &chunks_[chunk][index % kChunkEvents];
+}
+
+std::uint64_t Trace::publish_slot(Event& slot, std::int64_t t_ns, Bytes stored, std::size_t real_size) {
+  const std::size_t index = published_.load(std::memory_order_relaxed);
+  slot.seq = index;
+  slot.t_ns = t_ns;
+  slot.payload_size = static_cast<std::uint32_t>(real_size);
+  slot.payload = stored;
+  last_t_ns_ = t_ns;
   published_.store(index + 1, std::memory_order_release);
+  // The next slot is cold memory (a chunk is larger than the cache): ask for its lines now so
+  // the next append writes into cache instead of waiting on memory.
+  if ((index + 1) % kChunkEvents != 0) {
+    const auto* next = reinterpret_cast<const char*>(&slot + 1);
+    for (std::size_t line = 0; line < sizeof(Event); line += 64) __builtin_prefetch(next + line, 1);
+  }
   // Deliberately not a full fence (it would cost every append): in the rare race where a
   // reader starts waiting just as this store lands, it wakes at its own timeout instead.
   if (waiters_.load(std::memory_order_relaxed) > 0) {
@@ -123,6 +154,13 @@ std::uint64_t Trace::append_locked(Event& event, Bytes stored, std::size_t real_
     wait_cv_.notify_all();
   }
   return index;
+}
+
+void Trace::plan_ahead(std::uint64_t appended) {
+  if (appended == kNoSeq || appended % kChunkEvents != kChunkEvents / 2) return;
+  // No chunk past the event cap: it would never be used.
+  if (appended + kChunkEvents / 2 >= limits_.max_events) return;
+  reserve_.request();
 }
 
 Bytes Trace::store_payload(std::span<const std::byte> payload) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "trace/byte_arena.h"
+#include "trace/chunk_reserve.h"
 #include "trace/mapped_memory.h"
 #include "trace/event.h"
 #include "trace/spin_lock.h"
@@ -46,17 +47,17 @@ class Trace {
   LaneId lane(std::string_view name);
   // Stamps seq and t_ns (now), copies payload into the arena, publishes. Returns the seq,
   // or kNoSeq when the event cap was reached and the event was counted as dropped.
-  std::uint64_t append(Event event, std::span<const std::byte> payload = {});
+  std::uint64_t append(const Event& event, std::span<const std::byte> payload = {});
   // Like append(), for a producer that has just read now_ns() itself: saves a clock read on
   // the capture path. A time older than the newest event's is raised to keep time order.
-  std::uint64_t append_at(std::int64_t t_ns, Event event, std::span<const std::byte> payload = {});
-  std::uint64_t append(Event event, std::string_view payload) {
+  std::uint64_t append_at(std::int64_t t_ns, const Event& event, std::span<const std::byte> payload = {});
+  std::uint64_t append(const Event& event, std::string_view payload) {
     return append(event, std::as_bytes(std::span(payload.data(), payload.size())));
   }
   // Appends an event whose time was recorded elsewhere (a loaded file). Times must not go
   // backwards: the timeline's binary search relies on it, so an earlier time is raised.
   // event.payload_size may exceed payload.size() for bytes that were cut when recorded.
-  std::uint64_t append_recorded(Event event, std::span<const std::byte> payload);
+  std::uint64_t append_recorded(const Event& event, std::span<const std::byte> payload);
   FlowId new_flow();
   // The flow of the conversation between two endpoints; the same id whichever end asks.
   FlowId flow_of(const Address& a, const Address& b);
@@ -93,7 +94,16 @@ class Trace {
 
   // True (and the event counted as dropped) when the event cap is reached.
   bool full();
-  std::uint64_t append_locked(Event& event, Bytes stored, std::size_t real_size);
+  // Under the append lock: copies the event into its slot, then stamps seq, time and payload
+  // there (the caller's event is not modified, so it is passed by reference, not copied).
+  std::uint64_t append_locked(const Event& event, std::int64_t t_ns, Bytes stored, std::size_t real_size);
+  // Under the append lock: the next slot (its chunk mapped if it opens one), or nullptr (and
+  // the event counted as dropped) at the event cap.
+  Event* claim_slot();
+  // Under the append lock: stamps the claimed slot and makes it visible to readers.
+  std::uint64_t publish_slot(Event& slot, std::int64_t t_ns, Bytes stored, std::size_t real_size);
+  // Half-way through a chunk, asks the reserve to prepare the next (outside the append lock).
+  void plan_ahead(std::uint64_t appended);
   // Copies the bytes (as many as the payload cap allows) into the calling thread's stripe.
   Bytes store_payload(std::span<const std::byte> payload);
 
@@ -102,6 +112,7 @@ class Trace {
 
   SpinLock append_lock_;  // orders producers; readers never take it
   std::vector<MappedMemory> chunk_owner_;  // raw storage; events are copied in whole
+  ChunkReserve reserve_{kChunkEvents * sizeof(Event)};  // the next chunk, mapped ahead
   std::unique_ptr<Event*[]> chunks_;  // fixed directory: never reallocates under a reader
   std::size_t chunk_capacity_ = 0;
   std::atomic<std::size_t> published_{0};

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -48,61 +50,107 @@ Pair connect_pair() {
   return pair;
 }
 
-void bulk(benchmark::State& state, Capture capture) {
-  const auto chunk = static_cast<std::size_t>(state.range(0));
+// One bulk transfer of kBytesPerIteration in `chunk`-sized send() calls on a fresh connection,
+// recorded into `trace` unless capture is Off.
+void transfer(Capture capture, std::size_t chunk, trace::Trace& trace, const std::vector<char>& data) {
+  Pair pair = connect_pair();
+  std::jthread receiver;
+  if (capture == Capture::Off) {
+    receiver = std::jthread([fd = pair.server.get()] {
+      std::vector<char> buffer(1 << 16);
+      while (::recv(fd, buffer.data(), buffer.size(), 0) > 0) {
+      }
+    });
+    std::size_t left = kBytesPerIteration;
+    while (left > 0) {
+      const auto n = ::send(pair.client.get(), data.data(), std::min(chunk, left), MSG_NOSIGNAL);
+      if (n <= 0) break;
+      left -= static_cast<std::size_t>(n);
+    }
+    ::shutdown(pair.client.get(), SHUT_WR);
+    receiver = {};
+    return;
+  }
+  // Adopting the connected fds through open()+dup2 keeps the benchmark on the real
+  // TracedSocket call path: gate check, syscall, record into the trace.
+  const net::Actor client_actor{&trace, trace.lane("client"), nullptr, nullptr};
+  const net::Actor server_actor{&trace, trace.lane("server"), nullptr, nullptr};
+  auto client = net::TracedSocket::open(client_actor, net::Protocol::Tcp);
+  auto server = net::TracedSocket::open(server_actor, net::Protocol::Tcp);
+  ::dup2(pair.client.get(), client.fd());
+  ::dup2(pair.server.get(), server.fd());
+  pair = {};
+  receiver = std::jthread([&server] {
+    std::vector<std::byte> buffer(1 << 16);
+    while (server.recv_into(buffer) > 0) {
+    }
+  });
+  std::size_t left = kBytesPerIteration;
+  while (left > 0) {
+    const auto n = client.send(std::string_view(data.data(), std::min(chunk, left)));
+    if (n <= 0) break;
+    left -= static_cast<std::size_t>(n);
+  }
+  client.shutdown(SHUT_WR);
+  receiver = {};
+}
+
+trace::TraceLimits limits_for(Capture capture) {
   trace::TraceLimits limits;
   limits.keep_payload = capture == Capture::Payload;
   limits.max_payload_bytes = std::size_t{64} << 30;  // never the cap: measure the copying
   limits.max_events = 400'000'000;
-  trace::Trace trace(limits);
+  return limits;
+}
 
+void bulk(benchmark::State& state, Capture capture) {
+  const auto chunk = static_cast<std::size_t>(state.range(0));
+  trace::Trace trace(limits_for(capture));
   const std::vector<char> data(chunk, 'x');
   std::int64_t total = 0;
   for (auto _ : state) {
-    Pair pair = connect_pair();
-    std::jthread receiver;
-    if (capture == Capture::Off) {
-      receiver = std::jthread([fd = pair.server.get()] {
-        std::vector<char> buffer(1 << 16);
-        while (::recv(fd, buffer.data(), buffer.size(), 0) > 0) {
-        }
-      });
-      std::size_t left = kBytesPerIteration;
-      while (left > 0) {
-        const auto n = ::send(pair.client.get(), data.data(), std::min(chunk, left), MSG_NOSIGNAL);
-        if (n <= 0) break;
-        left -= static_cast<std::size_t>(n);
-      }
-      ::shutdown(pair.client.get(), SHUT_WR);
-    } else {
-      // Adopting the connected fds through open()+dup2 keeps the benchmark on the real
-      // TracedSocket call path: gate check, syscall, record into the trace.
-      const net::Actor client_actor{&trace, trace.lane("client"), nullptr, nullptr};
-      const net::Actor server_actor{&trace, trace.lane("server"), nullptr, nullptr};
-      auto client = net::TracedSocket::open(client_actor, net::Protocol::Tcp);
-      auto server = net::TracedSocket::open(server_actor, net::Protocol::Tcp);
-      ::dup2(pair.client.get(), client.fd());
-      ::dup2(pair.server.get(), server.fd());
-      pair = {};
-      receiver = std::jthread([&server] {
-        std::vector<std::byte> buffer(1 << 16);
-        while (server.recv_into(buffer) > 0) {
-        }
-      });
-      std::size_t left = kBytesPerIteration;
-      while (left > 0) {
-        const auto n = client.send(std::string_view(data.data(), std::min(chunk, left)));
-        if (n <= 0) break;
-        left -= static_cast<std::size_t>(n);
-      }
-      client.shutdown(SHUT_WR);
-      receiver = {};
-    }
-    receiver = {};
+    transfer(capture, chunk, trace, data);
     total += static_cast<std::int64_t>(kBytesPerIteration);
   }
   state.SetBytesProcessed(total);
   state.counters["events"] = static_cast<double>(trace.size());
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+// The headline figures. This machine's speed drifts by tens of percent within seconds, more
+// than the effect being measured; separate benchmarks run seconds apart then compare
+// different machines. Here each iteration runs the three variants back to back (in a rotating
+// order, so none is always first) and the ratio is taken per iteration; the reported ratios
+// are the medians of those per-iteration ratios.
+void BM_PairedRatio(benchmark::State& state) {
+  const auto chunk = static_cast<std::size_t>(state.range(0));
+  trace::Trace metadata_trace(limits_for(Capture::Metadata));
+  trace::Trace payload_trace(limits_for(Capture::Payload));
+  const std::vector<char> data(chunk, 'x');
+  std::vector<double> metadata_ratios;
+  std::vector<double> payload_ratios;
+  constexpr Capture kOrder[] = {Capture::Off, Capture::Metadata, Capture::Payload};
+  std::size_t round = 0;
+  for (auto _ : state) {
+    double seconds[3] = {};
+    for (std::size_t i = 0; i < 3; ++i) {
+      const Capture capture = kOrder[(round + i) % 3];
+      trace::Trace& trace = capture == Capture::Payload ? payload_trace : metadata_trace;
+      const auto start = std::chrono::steady_clock::now();
+      transfer(capture, chunk, trace, data);
+      seconds[static_cast<int>(capture)] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    ++round;
+    metadata_ratios.push_back(seconds[0] / seconds[1]);
+    payload_ratios.push_back(seconds[0] / seconds[2]);
+  }
+  state.counters["metadata_ratio"] = median(metadata_ratios);
+  state.counters["payload_ratio"] = median(payload_ratios);
 }
 
 // What keeping every byte costs before any socket is involved: the same bytes a traced
@@ -132,6 +180,7 @@ void BM_Payload(benchmark::State& state) { bulk(state, Capture::Payload); }
 BENCHMARK(BM_Off)->Arg(64 << 10)->Arg(512)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Metadata)->Arg(64 << 10)->Arg(512)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Payload)->Arg(64 << 10)->Arg(512)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PairedRatio)->Arg(64 << 10)->Arg(512)->Iterations(45)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ArenaFill)->Arg(64 << 10)->Arg(512)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
