@@ -15,8 +15,11 @@ std::byte* ByteArena::store(std::span<const std::byte> bytes) {
       used_ += bytes.size();
       return destination;
     }
-    cursor_ = blocks_.emplace_back(kBlockSize, false).data();
+    cursor_ = blocks_.emplace_back(reserve_.take()).data();
     left_ = kBlockSize;
+    // At once: at capture speed a block fills in a few milliseconds, about as long as the
+    // kernel takes to fault the next one in.
+    reserve_.request();
   }
   std::byte* destination = cursor_;
   std::memcpy(destination, bytes.data(), bytes.size());

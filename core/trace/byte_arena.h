@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "trace/chunk_reserve.h"
 #include "trace/mapped_memory.h"
 
 namespace wirestep::trace {
@@ -26,6 +27,9 @@ class ByteArena {
 
  private:
   std::vector<MappedMemory> blocks_;
+  // The next block, faulted in on the reserve's thread while this one fills: fresh pages are
+  // the dominant cost of keeping payloads (the kernel zeroes each one on first touch).
+  ChunkReserve reserve_{kBlockSize};
   std::byte* cursor_ = nullptr;
   std::size_t left_ = 0;
   std::size_t used_ = 0;
