@@ -15,11 +15,16 @@ std::byte* ByteArena::store(std::span<const std::byte> bytes) {
       used_ += bytes.size();
       return destination;
     }
-    cursor_ = blocks_.emplace_back(reserve_.take()).data();
+    if (blocks_.empty()) {
+      // Most traces never fill one block: fault its pages in only as they are written.
+      cursor_ = blocks_.emplace_back(kBlockSize, false).data();
+    } else {
+      // This trace fills blocks: from now on the reserve prepares each next one, asked at
+      // once (at capture speed a block fills about as fast as the kernel faults one in).
+      cursor_ = blocks_.emplace_back(reserve_.take()).data();
+      reserve_.request();
+    }
     left_ = kBlockSize;
-    // At once: at capture speed a block fills in a few milliseconds, about as long as the
-    // kernel takes to fault the next one in.
-    reserve_.request();
   }
   std::byte* destination = cursor_;
   std::memcpy(destination, bytes.data(), bytes.size());
