@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/ladder_trace.h"
+
 namespace wirestep::view {
 namespace {
 
@@ -15,44 +17,26 @@ using trace::Call;
 using trace::Event;
 using trace::EventKind;
 
-trace::Address addr(std::uint16_t port) {
-  trace::Address a;
-  a.family = 4;
-  a.port = port;
-  a.ip = {127, 0, 0, 1};
-  return a;
-}
+using testing::append_cue;
+using testing::append_call;
+
+trace::Address addr(std::uint16_t port) { return testing::loopback_address(port); }
 
 // Appends a socket call recorded at t_ns on a lane; payload defaults to `result` bytes of 'x'.
 std::uint64_t call(trace::Trace& t, std::string_view lane, Call c, std::int64_t t_ns, std::int64_t result = 0,
                    std::uint64_t offset = 0, trace::FlowId flow = 1, trace::Transport transport = trace::Transport::Tcp,
                    std::string payload = {}, std::int64_t dur_ns = 0) {
-  Event e;
-  e.kind = EventKind::SocketCall;
-  e.lane = t.lane(lane);
-  e.call = c;
-  e.t_ns = t_ns;
-  e.dur_ns = dur_ns;
-  e.result = result;
-  e.stream_offset = offset;
-  e.flow = flow;
-  e.transport = transport;
-  const bool client = lane.substr(0, 6) == "client";
-  e.local = client ? addr(40000) : addr(80);
-  e.peer = client ? addr(80) : addr(40000);
-  if (payload.empty() && result > 0 && (c == Call::Send || c == Call::SendTo)) payload.assign(static_cast<std::size_t>(result), 'x');
-  e.payload_size = static_cast<std::uint32_t>(payload.size());
-  return t.append_recorded(e, std::as_bytes(std::span(payload.data(), payload.size())));
+  testing::CallFields fields;
+  fields.result = result;
+  fields.offset = offset;
+  fields.dur_ns = dur_ns;
+  fields.flow = flow;
+  fields.transport = transport;
+  fields.payload = std::move(payload);
+  return append_call(t, lane, c, t_ns, std::move(fields));
 }
 
-void note(trace::Trace& t, std::int64_t t_ns, std::string_view anchor) {
-  Event e;
-  e.kind = EventKind::Note;
-  e.lane = t.lane("lesson");
-  e.t_ns = t_ns;
-  e.payload_size = static_cast<std::uint32_t>(anchor.size());
-  t.append_recorded(e, std::as_bytes(std::span(anchor.data(), anchor.size())));
-}
+void note(trace::Trace& t, std::int64_t t_ns, std::string_view anchor) { append_cue(t, t_ns, anchor); }
 
 std::size_t count_kind(const DrawList& list, PrimKind kind) {
   return static_cast<std::size_t>(

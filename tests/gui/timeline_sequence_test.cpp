@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "support/ladder_trace.h"
 #include "view/time_format.h"
 #include "view/timeline_layout.h"
 
@@ -17,33 +19,14 @@ using trace::Call;
 using trace::Event;
 using trace::EventKind;
 
-trace::Address addr(std::uint16_t port) {
-  trace::Address a;
-  a.family = 4;
-  a.port = port;
-  a.ip = {127, 0, 0, 1};
-  return a;
-}
-
 // A socket call recorded at t_ns on a lane; sends carry `result` bytes of 'x'.
 std::size_t call(trace::Trace& t, std::string_view lane, Call c, std::int64_t t_ns, std::int64_t result = 0,
                  std::uint64_t offset = 0, std::int64_t dur_ns = 0) {
-  Event e;
-  e.kind = EventKind::SocketCall;
-  e.lane = t.lane(lane);
-  e.call = c;
-  e.t_ns = t_ns;
-  e.dur_ns = dur_ns;
-  e.result = result;
-  e.stream_offset = offset;
-  e.flow = 1;
-  e.transport = trace::Transport::Tcp;
-  const bool client = lane == "client";
-  e.local = client ? addr(40000) : addr(80);
-  e.peer = client ? addr(80) : addr(40000);
-  std::string payload(c == Call::Send && result > 0 ? static_cast<std::size_t>(result) : 0, 'x');
-  e.payload_size = static_cast<std::uint32_t>(payload.size());
-  return static_cast<std::size_t>(t.append_recorded(e, std::as_bytes(std::span(payload.data(), payload.size()))));
+  testing::CallFields fields;
+  fields.result = result;
+  fields.offset = offset;
+  fields.dur_ns = dur_ns;
+  return static_cast<std::size_t>(testing::append_call(t, lane, c, t_ns, std::move(fields)));
 }
 
 std::size_t state(trace::Trace& t, std::string_view lane, std::int64_t t_ns) {
@@ -57,12 +40,7 @@ std::size_t state(trace::Trace& t, std::string_view lane, std::int64_t t_ns) {
 }
 
 std::size_t cue(trace::Trace& t, std::int64_t t_ns, std::string_view anchor) {
-  Event e;
-  e.kind = EventKind::Note;
-  e.lane = t.lane("lesson");
-  e.t_ns = t_ns;
-  e.payload_size = static_cast<std::uint32_t>(anchor.size());
-  return static_cast<std::size_t>(t.append_recorded(e, std::as_bytes(std::span(anchor.data(), anchor.size()))));
+  return static_cast<std::size_t>(testing::append_cue(t, t_ns, anchor));
 }
 
 // A packet the wire delivered at t_ns after dur_ns in flight (no bytes: the arrow needs none).

@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "support/ladder_trace.h"
 
 namespace wirestep::view {
 namespace {
@@ -15,30 +18,14 @@ using trace::Call;
 using trace::Event;
 using trace::EventKind;
 
-trace::Address addr(std::uint16_t port) {
-  trace::Address a;
-  a.family = 4;
-  a.port = port;
-  a.ip = {127, 0, 0, 1};
-  return a;
-}
-
 void call(trace::Trace& t, std::string_view lane, Call c, std::int64_t t_ns, std::int64_t result, std::uint64_t offset,
           std::string payload = {}) {
-  Event e;
-  e.kind = EventKind::SocketCall;
-  e.lane = t.lane(lane);
-  e.call = c;
-  e.t_ns = t_ns;
-  e.result = result;
-  e.stream_offset = offset;
-  e.flow = 1;
-  e.transport = trace::Transport::Tcp;
-  const bool client = lane == "client";
-  e.local = client ? addr(40000) : addr(80);
-  e.peer = client ? addr(80) : addr(40000);
-  e.payload_size = static_cast<std::uint32_t>(payload.size());
-  t.append_recorded(e, std::as_bytes(std::span(payload.data(), payload.size())));
+  testing::CallFields fields;
+  fields.result = result;
+  fields.offset = offset;
+  fields.payload = std::move(payload);
+  fields.fill_sends = false;  // these tests give every payload they want
+  testing::append_call(t, lane, c, t_ns, std::move(fields));
 }
 
 std::size_t count(const std::string& text, const std::string& needle) {
