@@ -99,21 +99,6 @@ bool Endpoint::is_loopback() const {
   return false;
 }
 
-trace::Address Endpoint::to_address() const {
-  trace::Address out;
-  if (family() == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&storage_);
-    out.family = 4;
-    std::memcpy(out.ip.data(), &v4->sin_addr, 4);
-  } else if (family() == AF_INET6) {
-    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&storage_);
-    out.family = 6;
-    std::memcpy(out.ip.data(), &v6->sin6_addr, 16);
-  }
-  out.port = port();
-  return out;
-}
-
 std::string Endpoint::host() const {
   char text[INET6_ADDRSTRLEN] = {};
   if (family() == AF_INET) {

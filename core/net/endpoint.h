@@ -4,7 +4,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +33,22 @@ class Endpoint {
 
   const sockaddr* sockaddr_ptr() const { return reinterpret_cast<const sockaddr*>(&storage_); }
   socklen_t length() const { return length_; }
-  trace::Address to_address() const;
+  // Inline: every recorded call converts its two endpoints.
+  trace::Address to_address() const {
+    trace::Address out;
+    if (family() == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(&storage_);
+      out.family = 4;
+      std::memcpy(out.ip.data(), &v4->sin_addr, 4);
+      out.port = ntohs(v4->sin_port);
+    } else if (family() == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&storage_);
+      out.family = 6;
+      std::memcpy(out.ip.data(), &v6->sin6_addr, 16);
+      out.port = ntohs(v6->sin6_port);
+    }
+    return out;
+  }
   std::string to_string() const { return to_address().to_string(); }
   std::string host() const;  // "127.0.0.1" or "::1", no port or brackets
 

@@ -13,19 +13,17 @@ static_assert(std::is_trivially_copyable_v<Event>);
 
 Trace::Trace(TraceLimits limits)
     : limits_(limits),
-      epoch_(std::chrono::steady_clock::now()),
+      epoch_ns_([] {
+        timespec now{};
+        ::clock_gettime(CLOCK_MONOTONIC, &now);
+        return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+      }()),
       lane_names_(std::make_unique<std::array<std::string, kMaxLanes>>()) {
   chunk_capacity_ = limits_.max_events / kChunkEvents + 1;
   chunks_ = std::make_unique<Event*[]>(chunk_capacity_);
 }
 
 Trace::~Trace() = default;
-
-std::int64_t Trace::now_ns() const {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
-                                                              epoch_)
-      .count();
-}
 
 LaneId Trace::lane(std::string_view name) {
   std::lock_guard lock(append_lock_);
