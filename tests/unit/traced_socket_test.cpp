@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <netinet/tcp.h>
 
+#include <atomic>
+#include <functional>
 #include <thread>
 
 #include "net/cancel_signal.h"
@@ -29,6 +31,22 @@ class TracedSocketTest : public ::testing::Test {
     socket.bind(Endpoint::loopback(family, 0));
     socket.listen();
     return socket;
+  }
+
+  // Starts `wait` on another thread, cancels the lesson, and says whether the wait ended by
+  // throwing Cancelled (rather than hanging, which the test's own timeout would catch).
+  bool ends_in_cancel(const std::function<void()>& wait) {
+    std::atomic<bool> cancelled{false};
+    std::jthread waiting([&] {
+      try {
+        wait();
+      } catch (const Cancelled&) {
+        cancelled = true;
+      }
+    });
+    cancel_.cancel();
+    waiting.join();
+    return cancelled.load();
   }
 
   trace::Trace trace_;
@@ -143,17 +161,7 @@ TEST_F(TracedSocketTest, CancelEndsAWaitUntilQueued) {
   ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
   TracedSocket connection = server_listener.accept();
   client.send_all("x");
-  std::atomic<bool> cancelled{false};
-  std::jthread waiting([&] {
-    try {
-      connection.wait_until_queued(100);
-    } catch (const Cancelled&) {
-      cancelled = true;
-    }
-  });
-  cancel_.cancel();
-  waiting.join();
-  EXPECT_TRUE(cancelled.load());
+  EXPECT_TRUE(ends_in_cancel([&] { connection.wait_until_queued(100); }));
 }
 
 TEST_F(TracedSocketTest, PartialSendsAreVisible) {
@@ -231,17 +239,7 @@ TEST_F(TracedSocketTest, CancelUnblocksARecvThatWouldWaitForever) {
   TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
   ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
   TracedSocket connection = server_listener.accept();
-  std::atomic<bool> cancelled{false};
-  std::jthread blocked([&] {
-    try {
-      client.recv(100);
-    } catch (const Cancelled&) {
-      cancelled = true;
-    }
-  });
-  cancel_.cancel();
-  blocked.join();
-  EXPECT_TRUE(cancelled.load());
+  EXPECT_TRUE(ends_in_cancel([&] { client.recv(100); }));
 }
 
 TEST_F(TracedSocketTest, TcpStateChangesBecomeEvents) {
