@@ -96,12 +96,18 @@ TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
   return *this;
 }
 
-std::int64_t TracedSocket::gate(Call call, std::size_t size) {
+void TracedSocket::wait_turn(Call call, std::size_t size) {
   if (actor_.cancel != nullptr) actor_.cancel->throw_if_cancelled();
   if (actor_.gate != nullptr) {
     actor_.gate->wait_turn(PendingCall{actor_.lane, call, fd_.get(), static_cast<std::uint32_t>(size)});
   }
-  return actor_.trace != nullptr ? actor_.trace->now_ns() : 0;
+}
+
+std::int64_t TracedSocket::clock() const { return actor_.trace != nullptr ? actor_.trace->now_ns() : 0; }
+
+std::int64_t TracedSocket::gate(Call call, std::size_t size) {
+  wait_turn(call, size);
+  return clock();
 }
 
 bool TracedSocket::wait_ready(short events) {
@@ -140,7 +146,7 @@ void TracedSocket::record(Call call, std::int64_t start_ns, std::int64_t result,
   event.flow = flow_;
   // One clock read serves as the call's end, its duration and its place in the trace.
   last_call_end_ns_ = actor_.trace->now_ns();
-  event.dur_ns = last_call_end_ns_ - start_ns;
+  event.dur_ns = start_ns == kNoWait ? 0 : last_call_end_ns_ - start_ns;
   actor_.trace->append_at(last_call_end_ns_, event, payload);
 }
 
@@ -186,6 +192,17 @@ std::int64_t TracedSocket::blocking_call(int& err, Op op) {
       if (now >= *deadline) return -1;
     }
   }
+}
+
+template <typename Op>
+std::int64_t TracedSocket::data_call(int& err, std::int64_t& start_ns, Op op) {
+  start_ns = kNoWait;
+  const std::int64_t result = op(MSG_DONTWAIT);
+  err = result < 0 ? errno : 0;
+  const bool would_block = result < 0 && (err == EAGAIN || err == EWOULDBLOCK || err == EINTR);
+  if (!would_block || timeout_ms_ == 0) return result;
+  start_ns = clock();
+  return blocking_call(err, op);
 }
 
 void TracedSocket::after_data_call(std::int64_t result) {
@@ -364,11 +381,29 @@ bool TracedSocket::connect(const Endpoint& peer) {
 }
 
 std::int64_t TracedSocket::send(std::string_view data) {
-  const auto start = gate(Call::Send, data.size());
+  wait_turn(Call::Send, data.size());
+  const auto send_from = [this, data](std::size_t at) {
+    return [this, data, at](int flags) {
+      return ::send(fd_.get(), data.data() + at, data.size() - at, flags | MSG_NOSIGNAL);
+    };
+  };
   int err = 0;
-  const std::int64_t result = blocking_call(err, [&](int flags) {
-    return ::send(fd_.get(), data.data(), data.size(), flags | MSG_NOSIGNAL);
-  });
+  std::int64_t start = kNoWait;
+  std::int64_t result = data_call(err, start, send_from(0));
+  // Room for only part of it: a blocking send() waits for room for the rest, so wait too. (The
+  // kernel's own wait is cut into slices, see apply_wait_slice; a slice that ends after some
+  // progress is not the end of the call either.)
+  while (timeout_ms_ != 0 && result >= 0 && static_cast<std::size_t>(result) < data.size()) {
+    if (start == kNoWait) start = clock();
+    // A stopped lesson: record what went, and let the next call's gate end the actor.
+    if (actor_.cancel != nullptr && actor_.cancel->cancelled()) break;
+    const std::int64_t more = blocking_call(err, send_from(static_cast<std::size_t>(result)));
+    if (more <= 0) {
+      err = 0;  // like a blocking send() stopped after sending some: it reports what it sent
+      break;
+    }
+    result += more;
+  }
   const auto offset = sent_;
   if (result > 0) sent_ += static_cast<std::uint64_t>(result);
   record(Call::Send, start, result, err, data.size(),
@@ -388,9 +423,10 @@ bool TracedSocket::send_all(std::string_view data) {
 }
 
 std::int64_t TracedSocket::recv_into(std::span<std::byte> buffer) {
-  const auto start = gate(Call::Recv, buffer.size());
+  wait_turn(Call::Recv, buffer.size());
   int err = 0;
-  const std::int64_t result = blocking_call(err, [&](int flags) {
+  std::int64_t start = kNoWait;
+  const std::int64_t result = data_call(err, start, [&](int flags) {
     return ::recv(fd_.get(), buffer.data(), buffer.size(), flags);
   });
   eof_ = result == 0 && !buffer.empty();
@@ -412,9 +448,10 @@ std::string TracedSocket::recv(std::size_t max) {
 }
 
 std::int64_t TracedSocket::send_to(std::string_view data, const Endpoint& peer) {
-  const auto start = gate(Call::SendTo, data.size());
+  wait_turn(Call::SendTo, data.size());
   int err = 0;
-  const std::int64_t result = blocking_call(err, [&](int flags) {
+  std::int64_t start = kNoWait;
+  const std::int64_t result = data_call(err, start, [&](int flags) {
     return ::sendto(fd_.get(), data.data(), data.size(), flags | MSG_NOSIGNAL, peer.sockaddr_ptr(),
                     peer.length());
   });
@@ -429,12 +466,13 @@ std::int64_t TracedSocket::send_to(std::string_view data, const Endpoint& peer) 
 }
 
 std::optional<Datagram> TracedSocket::recv_from(std::size_t max) {
-  const auto start = gate(Call::RecvFrom, max);
+  wait_turn(Call::RecvFrom, max);
   std::string buffer(max, '\0');
   sockaddr_storage address{};
   socklen_t length = 0;
   int err = 0;
-  const std::int64_t result = blocking_call(err, [&](int flags) {
+  std::int64_t start = kNoWait;
+  const std::int64_t result = data_call(err, start, [&](int flags) {
     length = sizeof address;
     return ::recvfrom(fd_.get(), buffer.data(), buffer.size(), flags,
                       reinterpret_cast<sockaddr*>(&address), &length);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -50,7 +51,9 @@ class TracedSocket {
   TracedSocket accept(const Actor& actor);
   // False when the connection was refused, timed out or was unreachable (see last_error()).
   bool connect(const Endpoint& peer);
-  // One send(2): may send less than offered (the result says how much); -1 on error.
+  // One send(2) as a blocking socket does it: waits for room until everything is sent, the
+  // timeout passes (then it reports what it sent) or an error comes; -1 when nothing was sent.
+  // With a zero timeout it sends what fits at once.
   std::int64_t send(std::string_view data);
   // send() until everything is gone; false on error.
   bool send_all(std::string_view data);
@@ -103,10 +106,23 @@ class TracedSocket {
 
   static constexpr std::chrono::milliseconds kWaitSlice{50};
 
+  // The start time of a call that had its answer at once: it did not block, its duration is 0.
+  static constexpr std::int64_t kNoWait = std::numeric_limits<std::int64_t>::min();
+
+  // The cancel check and the stepper's turn, then the call's start time.
   std::int64_t gate(trace::Call call, std::size_t size);
+  // The same without reading the clock, for data calls (see data_call).
+  void wait_turn(trace::Call call, std::size_t size);
+  std::int64_t clock() const;
   void apply_wait_slice();
   template <typename Op>
   std::int64_t blocking_call(int& err, Op op);
+  // send/recv/sendto/recvfrom: first without waiting (MSG_DONTWAIT), and only if that would
+  // have blocked, the start time and the blocking call. Most data calls return at once, and
+  // for those this saves a clock read on the hottest path of the capture; start_ns stays
+  // kNoWait then. The kernel's answer is the same as one blocking call's.
+  template <typename Op>
+  std::int64_t data_call(int& err, std::int64_t& start_ns, Op op);
   void after_data_call(std::int64_t result);
   bool wait_ready(short events);
   void record(trace::Call call, std::int64_t start_ns, std::int64_t result, int err,

@@ -272,25 +272,28 @@ TEST(LoopbackObserver, FullSizeLoopbackSegmentsAreRecordedWhole) {
   wire::LoopbackObserver observer(trace, server.port);
 
   // 1 MiB in one send: lo's MTU is 65536, so the kernel sends segments of up to 65535 IP
-  // bytes — more than a 65535-byte snap length leaves room for after the link header.
+  // bytes — more than a 65535-byte snap length leaves room for after the link header. Whether
+  // a full-size segment goes out depends on the receiver keeping its window open; on a busy
+  // machine it may not, so the exchange is repeated (a few times at most) until one does.
   std::string data(std::size_t{1} << 20, '\0');
   for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + (i * 7) % 26);
-  const auto exchange = testing::loopback_exchange(server, data, "ok");
-  ASSERT_EQ(exchange.server_got.size(), data.size());
-
   const auto client = trace.lane("client");
-  const auto packets = wait_for_teardown(trace, exchange.client_port, client);
   std::uint32_t largest = 0;
-  for (const auto* p : packets) {
-    EXPECT_FALSE(p->payload_truncated()) << p->payload.size << " of " << p->payload_size;
-    largest = std::max(largest, p->payload_size);
+  for (int attempt = 0; attempt < 5 && largest <= 65535u - 14u; ++attempt) {
+    const auto exchange = testing::loopback_exchange(server, data, "ok");
+    ASSERT_EQ(exchange.server_got.size(), data.size());
+    const auto packets = wait_for_teardown(trace, exchange.client_port, client);
+    for (const auto* p : packets) {
+      EXPECT_FALSE(p->payload_truncated()) << p->payload.size << " of " << p->payload_size;
+      largest = std::max(largest, p->payload_size);
+    }
+    const auto up = testing::tcp_stream(packets, client);
+    ASSERT_EQ(observer.stats().kernel_dropped, 0u) << "the capture ring overflowed: the machine is too busy";
+    EXPECT_EQ(up.holes, 0u);
+    EXPECT_EQ(up.bytes.size(), data.size());
+    EXPECT_TRUE(up.bytes == data) << "the captured bytes differ from what was sent";
   }
-  const auto up = testing::tcp_stream(packets, client);
-  ASSERT_EQ(observer.stats().kernel_dropped, 0u) << "the capture ring overflowed: the machine is too busy";
-  EXPECT_EQ(up.holes, 0u);
-  EXPECT_EQ(up.bytes.size(), data.size());
-  EXPECT_TRUE(up.bytes == data) << "the captured bytes differ from what was sent";
-  EXPECT_GT(largest, 65535u - 14u) << "no full-size loopback segment was sent";
+  EXPECT_GT(largest, 65535u - 14u) << "no full-size loopback segment was sent in 5 exchanges";
   EXPECT_EQ(observer.stats().truncated, 0u);
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <thread>
+#include <vector>
 
 #include "net/cancel_signal.h"
 #include "net/sys_error.h"
@@ -183,6 +184,77 @@ TEST_F(TracedSocketTest, PartialSendsAreVisible) {
   EXPECT_EQ(send.requested, big.size());
   EXPECT_EQ(send.result, sent);
   EXPECT_EQ(send.payload_size, static_cast<std::uint32_t>(sent));
+}
+
+// A blocking send() with more than the buffers hold waits for room and sends it all in one
+// call (the wrapper tries without waiting first; it must not turn that into a short send).
+TEST_F(TracedSocketTest, ABlockingSendWaitsForRoomAndSendsEverythingInOneCall) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  const int small = 4096;
+  ::setsockopt(client.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  const std::string big(4 << 20, 'x');
+  std::size_t received = 0;
+  std::jthread reader([&] {
+    std::vector<std::byte> buffer(1 << 16);
+    while (received < big.size()) {
+      const auto got = connection.recv_into(buffer);
+      if (got <= 0) return;
+      received += static_cast<std::size_t>(got);
+    }
+  });
+  EXPECT_EQ(client.send(big), static_cast<std::int64_t>(big.size()));
+  client.shutdown(SHUT_WR);  // a short send must fail the test, not leave the reader waiting
+  reader.join();
+  EXPECT_EQ(received, big.size());
+  const auto client_calls = calls_of(trace_, "client");
+  ASSERT_GE(client_calls.size(), 2u);
+  const trace::Event& send = *client_calls[client_calls.size() - 2];  // before the shutdown
+  EXPECT_EQ(send.call, Call::Send);
+  EXPECT_EQ(send.result, static_cast<std::int64_t>(big.size()));
+  EXPECT_EQ(send.err, 0);
+  EXPECT_GT(send.dur_ns, 0) << "it waited for room";
+}
+
+// With a timeout, a send that filled the buffers and then found no more room reports the bytes
+// it did send, with no error, as a blocking send() stopped by SO_SNDTIMEO does.
+TEST_F(TracedSocketTest, ASendThatTimesOutReportsWhatItSent) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();  // never reads
+  const int small = 4096;
+  ::setsockopt(client.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  ::setsockopt(connection.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  client.set_timeout(std::chrono::milliseconds(20));
+  const std::string big(8 << 20, 'x');
+  const auto sent = client.send(big);
+  ASSERT_GT(sent, 0);
+  EXPECT_LT(sent, static_cast<std::int64_t>(big.size()));
+  const trace::Event& send = *calls_of(trace_, "client").back();
+  EXPECT_EQ(send.result, sent);
+  EXPECT_EQ(send.err, 0);
+  EXPECT_GE(send.dur_ns, 20'000'000) << "it waited for room until the timeout";
+}
+
+// A call that had its answer at once did not block: its duration is 0, not the system call's
+// own microsecond (which would read as a wait on the ladder).
+TEST_F(TracedSocketTest, ACallThatDidNotWaitHasNoDuration) {
+  TracedSocket server_listener = listener();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
+  TracedSocket connection = server_listener.accept();
+  client.send_all("abc");
+  ASSERT_TRUE(connection.wait_until_queued(3));
+  EXPECT_EQ(connection.recv(100), "abc");
+  const trace::Event& send = *calls_of(trace_, "client").back();
+  const trace::Event& recv = *calls_of(trace_, "server").back();
+  EXPECT_EQ(send.call, Call::Send);
+  EXPECT_EQ(send.dur_ns, 0);
+  EXPECT_EQ(recv.call, Call::Recv);
+  EXPECT_EQ(recv.dur_ns, 0);
 }
 
 TEST_F(TracedSocketTest, ConnectionRefusedIsDataNotACrash) {
