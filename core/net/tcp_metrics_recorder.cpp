@@ -46,9 +46,18 @@ TcpMetricsRecorder::TcpMetricsRecorder(trace::Trace& trace, int fd, const trace:
 
 bool TcpMetricsRecorder::sample() {
   std::lock_guard lock(mutex_);
+  return sample_locked(true);
+}
+
+bool TcpMetricsRecorder::sample_now() {
+  std::lock_guard lock(mutex_);
+  return sample_locked(false);
+}
+
+bool TcpMetricsRecorder::sample_locked(bool respect_interval) {
   if (fd_ < 0) return false;
   const std::int64_t now = trace_.now_ns();
-  if (last_ && now - last_ns_ < kMinIntervalNs) return true;
+  if (respect_interval && last_ && now - last_ns_ < kMinIntervalNs) return true;
   const auto metrics = read_tcp_metrics(fd_);
   if (!metrics || metrics == last_) return true;
   last_ = metrics;
@@ -62,6 +71,9 @@ bool TcpMetricsRecorder::sample() {
 
 void TcpMetricsRecorder::detach() {
   std::lock_guard lock(mutex_);
+  // The connection's final figures (every byte acknowledged, or not) may have changed since the
+  // last timed sample, less than the interval ago: this is the last chance to read them.
+  sample_locked(false);
   fd_ = -1;
 }
 

@@ -210,7 +210,14 @@ void TracedSocket::after_data_call(std::int64_t result) {
   // on the data path it is read at most once per millisecond, and always when a call hit the
   // end of the stream or an error (where the peer has moved the state on).
   if (protocol_ != Protocol::Tcp) return;
-  if (metrics_ != nullptr) metrics_->sample();
+  // At the end of the stream or an error the state has just moved on: always take that sample.
+  if (metrics_ != nullptr) {
+    if (result <= 0) {
+      metrics_->sample_now();
+    } else {
+      metrics_->sample();
+    }
+  }
   if (result <= 0 || last_call_end_ns_ - last_snapshot_ns_ >= 1'000'000) {
     last_snapshot_ns_ = last_call_end_ns_;
     snapshot_tcp();

@@ -146,5 +146,23 @@ TEST(TcpMetricsJson, AMetricsFieldOfTheWrongTypeNamesWhere) {
   }
 }
 
+// The close always takes a last sample: figures that changed less than the interval after the
+// previous sample (here: a send right after recording began) are not lost.
+TEST_F(TcpMetricsTest, TheCloseRecordsTheConnectionsLastFigures) {
+  TracedSocket listener = TracedSocket::open(actor("server"), Protocol::Tcp);
+  listener.bind(Endpoint::loopback(AF_INET, 0));
+  listener.listen();
+  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
+  ASSERT_TRUE(client.connect(listener.local_endpoint()));
+  TracedSocket connection = listener.accept();
+  ASSERT_NE(client.record_metrics(), nullptr);
+  ASSERT_EQ(client.send("abc"), 3);
+  ASSERT_TRUE(connection.wait_until_queued(3));
+  client.close();
+  const auto events = metrics_events(trace_);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(trace::tcp_metrics_of(*events.back())->bytes_sent, 3u) << "the send's figures reached the trace";
+}
+
 }  // namespace
 }  // namespace wirestep
