@@ -3,14 +3,12 @@
 # the trace in the app under Xvfb, and check the ladder drew its packets and the dropped SYN's
 # cross. Exit 77 (skipped) without Xvfb or without the virtual wire (needs root or a user namespace).
 set -u
+. "$(dirname "$0")/common.sh"
 app=$1
 check=$2
 out=$3
 
-if ! command -v xvfb-run >/dev/null 2>&1; then
-  echo "SKIP: xvfb-run is not installed (apt-get install xvfb); the GUI test needs a virtual display"
-  exit 77
-fi
+require_xvfb
 mkdir -p "$out"
 trace="$out/lost-syn.json"
 png="$out/lost-syn.png"
@@ -29,19 +27,11 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 
-WIRESTEP_STATE_DIR="$out/state-packets"
-export WIRESTEP_STATE_DIR
-rm -rf "$WIRESTEP_STATE_DIR"
-"$(dirname "$0")/xvfb.sh" "$app" --open "$trace" --frames 30 --screenshot "$png" >"$log" 2>&1
-status=$?
-cat "$log"
-if [ "$status" -ne 0 ]; then
-  echo "FAIL: wirestep exited with $status"
-  exit 1
-fi
-line=$(grep '^self-check:' "$log" | tail -n 1)
-packets=$(echo "$line" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')
-dropped=$(echo "$line" | sed -n 's/.*dropped=\([0-9]*\).*/\1/p')
+fresh_state "$out/state-packets"
+run_app "$log" "$app" --open "$trace" --frames 30 --screenshot "$png"
+line=$(self_check "$log")
+packets=$(self_check_value "$line" packets)
+dropped=$(self_check_value "$line" dropped)
 # The refused SYN and its RST, the dropped SYN, its retransmission, SYN-ACK and ACK; the teardown's
 # last packets can cross after the lesson's trace was saved, so they are not counted on.
 if [ -z "$packets" ] || [ "$packets" -lt 6 ]; then

@@ -7,6 +7,7 @@
 # sixth sets the timeline's spacing (--spacing) and runs the lesson unpaced, a whole lesson in a
 # few milliseconds: with "sequence" every event must get its own row, so nothing may be folded.
 set -u
+. "$(dirname "$0")/common.sh"
 app=$1
 check=$2
 lesson=$3
@@ -14,47 +15,35 @@ out=$4
 tab=${5:-}
 spacing=${6:-}
 
-if ! command -v xvfb-run >/dev/null 2>&1; then
-  echo "SKIP: xvfb-run is not installed (apt-get install xvfb); the GUI smoke test needs a virtual display"
-  exit 77
-fi
+require_xvfb
 
 mkdir -p "$out"
 name=$lesson${tab:+-$tab}${spacing:+-$spacing}
 png="$out/$name.png"
 rm -f "$png"
-# Progress and imgui.ini go to a throwaway place, never the user's.
-WIRESTEP_STATE_DIR="$out/state-$name"
-export WIRESTEP_STATE_DIR
-rm -rf "$WIRESTEP_STATE_DIR"
+fresh_state "$out/state-$name"
 
 log="$out/$name.log"
 if [ -n "$spacing" ]; then
-  "$(dirname "$0")/xvfb.sh" "$app" --lesson "$lesson" --autoplay --speed 0 --frames 150 \
-    --spacing "$spacing" --screenshot "$png" >"$log" 2>&1
+  run_app "$log" "$app" --lesson "$lesson" --autoplay --speed 0 --frames 150 \
+    --spacing "$spacing" --screenshot "$png"
 elif [ -n "$tab" ]; then
   pace=""
   [ "$tab" = waits ] && pace="--speed 0"
   # Paced at one call per 0.4 s, the first packets leave a second or two in: give them time.
   # shellcheck disable=SC2086 # $pace is either empty or two words
-  "$(dirname "$0")/xvfb.sh" "$app" --lesson "$lesson" --autoplay --frames 300 --tab "$tab" $pace \
-    --screenshot "$png" >"$log" 2>&1
+  run_app "$log" "$app" --lesson "$lesson" --autoplay --frames 300 --tab "$tab" $pace \
+    --screenshot "$png"
 else
-  "$(dirname "$0")/xvfb.sh" "$app" --lesson "$lesson" --autoplay --frames 120 --screenshot "$png" >"$log" 2>&1
-fi
-status=$?
-cat "$log"
-if [ "$status" -ne 0 ]; then
-  echo "FAIL: wirestep exited with $status"
-  exit 1
+  run_app "$log" "$app" --lesson "$lesson" --autoplay --frames 120 --screenshot "$png"
 fi
 
-line=$(grep '^self-check:' "$log" | tail -n 1)
+line=$(self_check "$log")
 if [ -z "$line" ]; then
   echo "FAIL: no self-check line on stdout"
   exit 1
 fi
-drawn=$(echo "$line" | sed -n 's/.*drawn=\([0-9]*\).*/\1/p')
+drawn=$(self_check_value "$line" drawn)
 if [ -z "$drawn" ] || [ "$drawn" -le 0 ]; then
   echo "FAIL: the timeline drew nothing ($line)"
   exit 1
@@ -65,7 +54,7 @@ if [ -n "$spacing" ]; then
     *" spacing=$spacing"*) ;;
     *) echo "FAIL: the timeline is not in $spacing spacing ($line)"; exit 1 ;;
   esac
-  folds=$(echo "$line" | sed -n 's/.*folds=\([0-9]*\).*/\1/p')
+  folds=$(self_check_value "$line" folds)
   if [ "$spacing" = sequence ] && [ "$folds" != 0 ]; then
     echo "FAIL: one row per event, yet $folds runs were folded ($line)"
     exit 1
@@ -73,8 +62,8 @@ if [ -n "$spacing" ]; then
 fi
 
 if [ "$tab" = loss ]; then
-  sent=$(echo "$line" | sed -n 's/.*loss_sent=\([0-9]*\).*/\1/p')
-  packets=$(echo "$line" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')
+  sent=$(self_check_value "$line" loss_sent)
+  packets=$(self_check_value "$line" packets)
   if [ "$sent" = 0 ] && [ "$packets" = 0 ]; then
     # Without the virtual wire (no root, no user namespaces) a lesson that needs it records
     # socket calls only: there is nothing the Loss tab could count.
@@ -88,7 +77,7 @@ if [ "$tab" = loss ]; then
 fi
 
 if [ "$tab" = waits ]; then
-  bars=$(echo "$line" | sed -n 's/.*waits_bars=\([0-9]*\).*/\1/p')
+  bars=$(self_check_value "$line" waits_bars)
   if [ -z "$bars" ] || [ "$bars" -le 0 ]; then
     echo "FAIL: the Waits tab drew no client bar ($line)"
     exit 1
