@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -32,6 +33,19 @@ class TracedSocketTest : public ::testing::Test {
     socket.bind(Endpoint::loopback(family, 0));
     socket.listen();
     return socket;
+  }
+
+  // A TCP connection on loopback: the listener, the client's socket and the accepted one.
+  struct Connected {
+    TracedSocket listener;
+    TracedSocket client;
+    TracedSocket connection;
+  };
+  Connected connected() {
+    Connected pair{listener(), TracedSocket::open(actor("client"), Protocol::Tcp), {}};
+    if (!pair.client.connect(pair.listener.local_endpoint())) throw std::runtime_error("connect on loopback failed");
+    pair.connection = pair.listener.accept();
+    return pair;
   }
 
   // Starts `wait` on another thread, cancels the lesson, and says whether the wait ended by
@@ -110,10 +124,7 @@ TEST_F(TracedSocketTest, TcpExchangeRecordsEveryCallWithItsBytes) {
 }
 
 TEST_F(TracedSocketTest, ShortReadsAreVisible) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();
+  auto [server_listener, client, connection] = connected();
   client.send_all("0123456789");
   EXPECT_EQ(connection.recv(4), "0123");
   std::string rest;
@@ -136,10 +147,7 @@ TEST_F(TracedSocketTest, ShortReadsAreVisible) {
 // when the bytes are queued (and reads none of them), early when the peer closes short, and
 // at once when the lesson is cancelled.
 TEST_F(TracedSocketTest, WaitUntilQueuedWaitsForTheBytesWithoutReadingThem) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();
+  auto [server_listener, client, connection] = connected();
   const std::size_t calls_before = calls_of(trace_, "server").size();
   std::jthread sender([&] {
     client.send_all("hello ");
@@ -157,19 +165,13 @@ TEST_F(TracedSocketTest, WaitUntilQueuedWaitsForTheBytesWithoutReadingThem) {
 }
 
 TEST_F(TracedSocketTest, CancelEndsAWaitUntilQueued) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();
+  auto [server_listener, client, connection] = connected();
   client.send_all("x");
   EXPECT_TRUE(ends_in_cancel([&] { connection.wait_until_queued(100); }));
 }
 
 TEST_F(TracedSocketTest, PartialSendsAreVisible) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();  // never reads: buffers fill up
+  auto [server_listener, client, connection] = connected();  // never reads: buffers fill up
   const int small = 4096;
   ::setsockopt(client.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
   ::setsockopt(connection.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
@@ -189,10 +191,7 @@ TEST_F(TracedSocketTest, PartialSendsAreVisible) {
 // A blocking send() with more than the buffers hold waits for room and sends it all in one
 // call (the wrapper tries without waiting first; it must not turn that into a short send).
 TEST_F(TracedSocketTest, ABlockingSendWaitsForRoomAndSendsEverythingInOneCall) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();
+  auto [server_listener, client, connection] = connected();
   const int small = 4096;
   ::setsockopt(client.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
   const std::string big(4 << 20, 'x');
@@ -221,10 +220,7 @@ TEST_F(TracedSocketTest, ABlockingSendWaitsForRoomAndSendsEverythingInOneCall) {
 // With a timeout, a send that filled the buffers and then found no more room reports the bytes
 // it did send, with no error, as a blocking send() stopped by SO_SNDTIMEO does.
 TEST_F(TracedSocketTest, ASendThatTimesOutReportsWhatItSent) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();  // never reads
+  auto [server_listener, client, connection] = connected();  // never reads
   const int small = 4096;
   ::setsockopt(client.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
   ::setsockopt(connection.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
@@ -242,10 +238,7 @@ TEST_F(TracedSocketTest, ASendThatTimesOutReportsWhatItSent) {
 // A call that had its answer at once did not block: its duration is 0, not the system call's
 // own microsecond (which would read as a wait on the ladder).
 TEST_F(TracedSocketTest, ACallThatDidNotWaitHasNoDuration) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();
+  auto [server_listener, client, connection] = connected();
   client.send_all("abc");
   ASSERT_TRUE(connection.wait_until_queued(3));
   EXPECT_EQ(connection.recv(100), "abc");
@@ -293,10 +286,7 @@ TEST_F(TracedSocketTest, ResetByPeerIsRecordedOnRecv) {
 }
 
 TEST_F(TracedSocketTest, TimeoutIsRecordedAsEagain) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();
+  auto [server_listener, client, connection] = connected();
   client.set_timeout(std::chrono::milliseconds(30));
   EXPECT_EQ(client.recv(100), "");
   EXPECT_FALSE(client.eof());
@@ -307,10 +297,7 @@ TEST_F(TracedSocketTest, TimeoutIsRecordedAsEagain) {
 }
 
 TEST_F(TracedSocketTest, CancelUnblocksARecvThatWouldWaitForever) {
-  TracedSocket server_listener = listener();
-  TracedSocket client = TracedSocket::open(actor("client"), Protocol::Tcp);
-  ASSERT_TRUE(client.connect(server_listener.local_endpoint()));
-  TracedSocket connection = server_listener.accept();
+  auto [server_listener, client, connection] = connected();
   EXPECT_TRUE(ends_in_cancel([&] { client.recv(100); }));
 }
 
