@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "support/ladder_trace.h"
+
 namespace wirestep::view {
 namespace {
 
@@ -74,13 +76,7 @@ TEST(HttpTextView, LooksLikeHttp) {
   EXPECT_FALSE(looks_like_http(""));
 }
 
-trace::Address address(std::uint16_t port) {
-  trace::Address a;
-  a.family = 4;
-  a.port = port;
-  a.ip = {127, 0, 0, 1};
-  return a;
-}
+trace::Address address(std::uint16_t port) { return testing::loopback_address(port); }
 
 trace::Event call(trace::LaneId lane, trace::Call c, std::uint16_t local, std::uint16_t peer,
                   trace::FlowId flow, std::int64_t result = 0, std::uint64_t offset = 0) {

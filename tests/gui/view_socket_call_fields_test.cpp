@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "support/ladder_trace.h"
+
 namespace wirestep::view {
 namespace {
 
@@ -52,13 +54,7 @@ TEST(SocketCallFields, ResponseBodyGetsItsOwnField) {
   EXPECT_EQ(tree[tree.field_at(static_cast<std::uint32_t>(response.size() - 1))].name, "Body");
 }
 
-trace::Address loopback(std::uint16_t port) {
-  trace::Address a;
-  a.family = 4;
-  a.port = port;
-  a.ip = {127, 0, 0, 1};
-  return a;
-}
+trace::Address loopback(std::uint16_t port) { return testing::loopback_address(port); }
 
 TEST(SocketCallFields, CallArgumentsResultErrnoStateAndNarration) {
   trace::Trace t;

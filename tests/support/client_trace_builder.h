@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "support/ladder_trace.h"
 #include "trace/trace.h"
 
 namespace wirestep::testing {
@@ -37,11 +38,7 @@ struct ClientTraceBuilder {
     e.fd = fd;
     e.result = result;
     e.err = result < 0 ? 111 : 0;
-    if (local_port != 0) {
-      e.local.family = 4;
-      e.local.port = local_port;
-      e.local.ip = {127, 0, 0, 1};
-    }
+    if (local_port != 0) e.local = loopback_address(local_port);
     trace.append_recorded(e, {});
   }
 
@@ -54,9 +51,7 @@ struct ClientTraceBuilder {
     e.call = call;
     e.fd = fd;
     e.result = result;
-    e.peer.family = 4;
-    e.peer.port = client_port;
-    e.peer.ip = {127, 0, 0, 1};
+    e.peer = loopback_address(client_port);
     trace.append_recorded(e, {});
   }
 
