@@ -175,13 +175,28 @@ Bytes Trace::store_payload(std::span<const std::byte> payload) {
     dropped_payload_bytes_.fetch_add(payload.size() - keep, std::memory_order_relaxed);
   }
   if (keep == 0) return {};
-  // Each producer thread copies into its own stripe of the arena (threads are dealt stripes
-  // in turn), so copies on different threads run in parallel.
-  static std::atomic<unsigned> next_stripe{0};
-  thread_local const unsigned my_stripe = next_stripe.fetch_add(1, std::memory_order_relaxed) % kPayloadStripes;
-  PayloadStripe& stripe = stripes_[my_stripe];
-  std::lock_guard lock(stripe.lock);
+  PayloadStripe& stripe = lock_free_stripe();
+  std::lock_guard lock(stripe.lock, std::adopt_lock);
   return Bytes{stripe.arena.store(payload.first(keep)), static_cast<std::uint32_t>(keep)};
+}
+
+Trace::PayloadStripe& Trace::lock_free_stripe() {
+  // Copies on different threads should run in parallel, so each thread keeps to a stripe of
+  // its own. Dealing stripes out in turn is not enough: threads come and go (a lesson or a
+  // benchmark starts a receiver per connection), and two busy threads dealt the same stripe
+  // would wait on each other's copies, which for large payloads include a system call. So a
+  // thread takes the first free stripe from its usual one on, and keeps the one it found.
+  static std::atomic<unsigned> next_stripe{0};
+  thread_local unsigned usual = next_stripe.fetch_add(1, std::memory_order_relaxed) % kPayloadStripes;
+  for (unsigned i = 0; i < kPayloadStripes; ++i) {
+    const unsigned index = (usual + i) % kPayloadStripes;
+    if (stripes_[index].lock.try_lock()) {
+      usual = index;
+      return stripes_[index];
+    }
+  }
+  stripes_[usual].lock.lock();  // every stripe busy (more copying threads than stripes): wait
+  return stripes_[usual];
 }
 
 std::size_t Trace::lower_bound_time(std::int64_t t_ns) const {

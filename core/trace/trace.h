@@ -111,8 +111,10 @@ class Trace {
   std::uint64_t publish_slot(Event& slot, std::int64_t t_ns, Bytes stored, std::size_t real_size);
   // Half-way through a chunk, asks the reserve to prepare the next (outside the append lock).
   void plan_ahead(std::uint64_t appended);
-  // Copies the bytes (as many as the payload cap allows) into the calling thread's stripe.
+  // Copies the bytes (as many as the payload cap allows) into a stripe no other thread holds.
   Bytes store_payload(std::span<const std::byte> payload);
+  // A stripe no other thread is copying into, returned locked.
+  PayloadStripe& lock_free_stripe();
 
   const TraceLimits limits_;
   const std::int64_t epoch_ns_;  // CLOCK_MONOTONIC when the session began
