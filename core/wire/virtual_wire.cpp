@@ -87,7 +87,8 @@ struct VirtualWire::Scheduled {
 };
 
 VirtualWire::VirtualWire(trace::Trace& trace, lesson::Stepper* stepper, WireOptions options)
-    : trace_(trace), stepper_(stepper), options_(std::move(options)), wire_lane_(trace.lane("wire")) {
+    : trace_(trace), stepper_(stepper), options_(std::move(options)), wire_lane_(trace.lane("wire")),
+      read_buffer_(kMaxPacket) {
   for (std::size_t i = 0; i < options_.hosts.size(); ++i) {
     TunConfig tun;
     tun.address = host_address(i);
@@ -184,11 +185,10 @@ void VirtualWire::run(std::stop_token stop) {
 }
 
 void VirtualWire::read_host(std::size_t index) {
-  std::array<std::byte, kMaxPacket> buffer{};
   for (int n = 0; n < kBatch; ++n) {
-    const ssize_t got = ::read(tuns_[index].get(), buffer.data(), buffer.size());
+    const ssize_t got = ::read(tuns_[index].get(), read_buffer_.data(), read_buffer_.size());
     if (got <= 0) return;  // EAGAIN: this host has nothing more to send now
-    on_packet(index, std::span(buffer.data(), static_cast<std::size_t>(got)), steady_ns());
+    on_packet(index, std::span(read_buffer_.data(), static_cast<std::size_t>(got)), steady_ns());
   }
 }
 

@@ -113,6 +113,7 @@ class VirtualWire {
   net::Fd epoll_;
   net::Fd wake_;
   net::Fd timer_;
+  std::vector<std::byte> read_buffer_;  // one packet, reused: not zeroed again for every read
   std::deque<Held> held_;
   std::vector<Scheduled> scheduled_;  // a min-heap on due time
   std::int64_t pace_retry_ns_ = -1;   // when a paced frame may go, or -1
