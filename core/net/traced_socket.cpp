@@ -60,6 +60,7 @@ TracedSocket::~TracedSocket() {
   } catch (...) {
     // A cancelled lesson unwinds through here: the fd must still close, unrecorded.
     if (metrics_ != nullptr) metrics_->detach();
+    leave_stream_stores();
     fd_.reset();
   }
 }
@@ -73,6 +74,7 @@ TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
       close();
     } catch (...) {
       if (metrics_ != nullptr) metrics_->detach();
+      leave_stream_stores();
       fd_.reset();
     }
   }
@@ -93,7 +95,31 @@ TracedSocket& TracedSocket::operator=(TracedSocket&& other) noexcept {
   last_snapshot_ns_ = other.last_snapshot_ns_;
   last_call_end_ns_ = other.last_call_end_ns_;
   metrics_ = std::move(other.metrics_);
+  out_stream_ = std::exchange(other.out_stream_, nullptr);
+  in_stream_ = std::exchange(other.in_stream_, nullptr);
+  out_stream_asked_ = other.out_stream_asked_;
+  in_stream_asked_ = other.in_stream_asked_;
   return *this;
+}
+
+trace::StreamStore* TracedSocket::stream_store(bool sending, std::uint64_t offset) {
+  trace::StreamStore*& store = sending ? out_stream_ : in_stream_;
+  bool& asked = sending ? out_stream_asked_ : in_stream_asked_;
+  if (asked || offset < kStreamStoreFrom || protocol_ != Protocol::Tcp || actor_.trace == nullptr ||
+      flow_ == trace::kNoFlow) {
+    return store;
+  }
+  asked = true;
+  // Keyed on the sending end's address as both ends see it: our own for what we send, the
+  // peer's for what we receive.
+  store = actor_.trace->stream_store(flow_, (sending ? local_ : peer_).to_address());
+  if (store != nullptr) store->attach();
+  return store;
+}
+
+void TracedSocket::leave_stream_stores() {
+  if (out_stream_ != nullptr) std::exchange(out_stream_, nullptr)->detach();
+  if (in_stream_ != nullptr) std::exchange(in_stream_, nullptr)->detach();
 }
 
 void TracedSocket::wait_turn(Call call, std::size_t size) {
@@ -128,7 +154,8 @@ bool TracedSocket::wait_ready(short events) {
 
 void TracedSocket::record(Call call, std::int64_t start_ns, std::int64_t result, int err,
                           std::size_t requested, std::span<const std::byte> payload,
-                          std::uint64_t stream_offset, const Endpoint* peer, int fd) {
+                          std::uint64_t stream_offset, const Endpoint* peer, int fd,
+                          trace::StreamStore* stream) {
   last_error_ = err;
   if (actor_.trace == nullptr) return;
   trace::Event event;
@@ -147,7 +174,11 @@ void TracedSocket::record(Call call, std::int64_t start_ns, std::int64_t result,
   // One clock read serves as the call's end, its duration and its place in the trace.
   last_call_end_ns_ = actor_.trace->now_ns();
   event.dur_ns = start_ns == kNoWait ? 0 : last_call_end_ns_ - start_ns;
-  actor_.trace->append_at(last_call_end_ns_, event, payload);
+  if (stream != nullptr && !payload.empty()) {
+    actor_.trace->append_stream_at(last_call_end_ns_, event, payload, *stream);
+  } else {
+    actor_.trace->append_at(last_call_end_ns_, event, payload);
+  }
 }
 
 void TracedSocket::apply_wait_slice() {
@@ -415,7 +446,7 @@ std::int64_t TracedSocket::send(std::string_view data) {
   if (result > 0) sent_ += static_cast<std::uint64_t>(result);
   record(Call::Send, start, result, err, data.size(),
          result > 0 ? as_bytes(data.substr(0, static_cast<std::size_t>(result))) : std::span<const std::byte>{},
-         offset);
+         offset, nullptr, -1, stream_store(true, offset));
   after_data_call(result);
   return result;
 }
@@ -442,7 +473,7 @@ std::int64_t TracedSocket::recv_into(std::span<std::byte> buffer) {
   record(Call::Recv, start, result, err, buffer.size(),
          result > 0 ? std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(result))
                     : std::span<const std::byte>{},
-         offset);
+         offset, nullptr, -1, stream_store(false, offset));
   after_data_call(result);
   return result;
 }
@@ -534,6 +565,7 @@ void TracedSocket::close() {
   const auto start = gate(Call::Close, 0);
   // A sampler on another thread must stop reading this fd number before it can be reused.
   if (metrics_ != nullptr) metrics_->detach();
+  leave_stream_stores();
   // Keep the old number for the record so the ladder can tie the close to the socket it ended.
   const int fd = fd_.release();
   const int result = ::close(fd);

@@ -18,6 +18,10 @@
 #include "net/fd.h"
 #include "net/tcp_metrics_recorder.h"
 
+namespace wirestep::trace {
+class StreamStore;
+}
+
 namespace wirestep::net {
 
 enum class Protocol : std::uint8_t { Tcp, Udp };
@@ -105,6 +109,9 @@ class TracedSocket {
   TracedSocket(const Actor& actor, Protocol protocol, int family, Fd fd);
 
   static constexpr std::chrono::milliseconds kWaitSlice{50};
+  // A stream is kept once for both ends from here on: below it, a connection's bytes are too
+  // few to be worth a memfd of their own (a server may have thousands of short connections).
+  static constexpr std::uint64_t kStreamStoreFrom = 256 * 1024;
 
   // The start time of a call that had its answer at once: it did not block, its duration is 0.
   static constexpr std::int64_t kNoWait = std::numeric_limits<std::int64_t>::min();
@@ -125,9 +132,15 @@ class TracedSocket {
   std::int64_t data_call(int& err, std::int64_t& start_ns, Op op);
   void after_data_call(std::int64_t result);
   bool wait_ready(short events);
+  // stream: where a TCP send's or recv's bytes are kept once for both ends (see StreamStore).
   void record(trace::Call call, std::int64_t start_ns, std::int64_t result, int err,
               std::size_t requested, std::span<const std::byte> payload,
-              std::uint64_t stream_offset, const Endpoint* peer = nullptr, int fd = -1);
+              std::uint64_t stream_offset, const Endpoint* peer = nullptr, int fd = -1,
+              trace::StreamStore* stream = nullptr);
+  // The shared store of this connection's outgoing (sending) or incoming stream, once the
+  // stream has passed kStreamStoreFrom bytes; nullptr before that, for UDP, or without one.
+  trace::StreamStore* stream_store(bool sending, std::uint64_t offset);
+  void leave_stream_stores();
   void snapshot_tcp();
   void refresh_local();
   void refresh_flow(const Endpoint& peer);
@@ -149,6 +162,10 @@ class TracedSocket {
   std::int64_t last_snapshot_ns_ = 0;   // trace time of the last TCP_INFO read
   std::int64_t last_call_end_ns_ = 0;   // trace time the last recorded call returned
   std::shared_ptr<TcpMetricsRecorder> metrics_;  // null unless record_metrics() was called
+  trace::StreamStore* out_stream_ = nullptr;  // owned by the trace; attached while we use it
+  trace::StreamStore* in_stream_ = nullptr;
+  bool out_stream_asked_ = false;  // asked the trace once (it may have had none to give)
+  bool in_stream_asked_ = false;
 };
 
 }  // namespace wirestep::net

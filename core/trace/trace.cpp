@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 #include <type_traits>
 
@@ -87,6 +88,37 @@ std::uint64_t Trace::append_at(std::int64_t t_ns, const Event& event, std::span<
   return seq;
 }
 
+StreamStore* Trace::stream_store(FlowId flow, const Address& sender) {
+  if (!limits_.keep_payload || flow == kNoFlow) return nullptr;
+  std::lock_guard lock(streams_mutex_);
+  auto& store = streams_[{flow, sender.to_string()}];
+  if (store == nullptr) {
+    try {
+      // Address space for streams longer than the whole payload cap: a stream's bytes are
+      // kept at their stream offsets, and the cap still limits what is kept.
+      store = std::make_unique<StreamStore>(2 * limits_.max_payload_bytes);
+    } catch (const std::bad_alloc&) {
+      streams_.erase({flow, sender.to_string()});
+      return nullptr;  // no memfd here: both ends keep their bytes the ordinary way
+    }
+  }
+  return store.get();
+}
+
+std::uint64_t Trace::append_stream_at(std::int64_t t_ns, const Event& event, std::span<const std::byte> payload,
+                                      StreamStore& store) {
+  if (full()) return kNoSeq;
+  const std::byte* kept = store.keep(event.stream_offset, payload, [this](std::size_t size) { return claim_all(size); });
+  const Bytes stored = kept != nullptr ? Bytes{kept, static_cast<std::uint32_t>(payload.size())} : store_payload(payload);
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(append_lock_);
+    seq = append_locked(event, std::max(t_ns, last_t_ns_), stored, payload.size());
+  }
+  plan_ahead(seq);
+  return seq;
+}
+
 std::uint64_t Trace::append_recorded(const Event& event, std::span<const std::byte> payload) {
   if (full()) return kNoSeq;
   const Bytes stored = store_payload(payload);
@@ -159,6 +191,14 @@ void Trace::plan_ahead(std::uint64_t appended) {
   // No chunk past the event cap: it would never be used.
   if (appended + kChunkEvents / 2 >= limits_.max_events) return;
   reserve_.request();
+}
+
+bool Trace::claim_all(std::size_t size) {
+  std::size_t used = arena_used_.load(std::memory_order_relaxed);
+  do {
+    if (limits_.max_payload_bytes < used || limits_.max_payload_bytes - used < size) return false;
+  } while (!arena_used_.compare_exchange_weak(used, used + size, std::memory_order_relaxed));
+  return true;
 }
 
 Bytes Trace::store_payload(std::span<const std::byte> payload) {

@@ -21,6 +21,7 @@
 #include "trace/mapped_memory.h"
 #include "trace/event.h"
 #include "trace/spin_lock.h"
+#include "trace/stream_store.h"
 
 namespace wirestep::trace {
 
@@ -59,6 +60,14 @@ class Trace {
   // backwards: the timeline's binary search relies on it, so an earlier time is raised.
   // event.payload_size may exceed payload.size() for bytes that were cut when recorded.
   std::uint64_t append_recorded(const Event& event, std::span<const std::byte> payload);
+  // The store of one direction of a TCP flow, shared by both of its ends (`sender` is the
+  // sending end's address, as both ends see it); made on first use. nullptr when the trace
+  // keeps no payloads or no store can be made.
+  StreamStore* stream_store(FlowId flow, const Address& sender);
+  // Like append_at(), for a TCP send or recv whose payload is the stream's bytes at
+  // event.stream_offset: kept once in `store` for both ends when it can be, else as usual.
+  std::uint64_t append_stream_at(std::int64_t t_ns, const Event& event, std::span<const std::byte> payload,
+                                 StreamStore& store);
   FlowId new_flow();
   // The flow of the conversation between two endpoints; the same id whichever end asks.
   FlowId flow_of(const Address& a, const Address& b);
@@ -111,6 +120,8 @@ class Trace {
   std::uint64_t publish_slot(Event& slot, std::int64_t t_ns, Bytes stored, std::size_t real_size);
   // Half-way through a chunk, asks the reserve to prepare the next (outside the append lock).
   void plan_ahead(std::uint64_t appended);
+  // Claims room for all `size` bytes under the payload cap, or none (and returns false).
+  bool claim_all(std::size_t size);
   // Copies the bytes (as many as the payload cap allows) into a stripe no other thread holds.
   Bytes store_payload(std::span<const std::byte> payload);
   // A stripe no other thread is copying into, returned locked.
@@ -130,7 +141,9 @@ class Trace {
   std::map<std::pair<std::string, std::string>, FlowId> flows_;
 
   std::array<PayloadStripe, kPayloadStripes> stripes_;
-  std::atomic<std::size_t> arena_used_{0};  // payload bytes kept (claimed) in all stripes
+  std::atomic<std::size_t> arena_used_{0};  // payload bytes kept (claimed) in stripes and streams
+  std::mutex streams_mutex_;
+  std::map<std::pair<FlowId, std::string>, std::unique_ptr<StreamStore>> streams_;
 
   std::unique_ptr<std::array<std::string, kMaxLanes>> lane_names_;
   std::atomic<std::size_t> lane_count_{0};

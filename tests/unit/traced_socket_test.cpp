@@ -217,6 +217,40 @@ TEST_F(TracedSocketTest, ABlockingSendWaitsForRoomAndSendsEverythingInOneCall) {
   EXPECT_GT(send.dur_ns, 0) << "it waited for room";
 }
 
+// Both ends traced in one trace: a bulk stream's bytes are kept once (not once as sent and
+// once as received), and still every send and every recv shows exactly its own bytes.
+TEST_F(TracedSocketTest, ABulkStreamIsKeptOnceAndEveryCallShowsItsOwnBytes) {
+  auto [server_listener, client, connection] = connected();
+  std::string stream(4 << 20, '\0');
+  for (std::size_t i = 0; i < stream.size(); ++i) stream[i] = static_cast<char>((i * 7 + i / 65536) % 251);
+  std::size_t received = 0;
+  std::jthread reader([&] {
+    std::vector<std::byte> buffer(1 << 16);
+    while (connection.recv_into(buffer) > 0) {
+    }
+  });
+  for (std::size_t at = 0; at < stream.size(); at += 65536) {
+    ASSERT_TRUE(client.send_all(std::string_view(stream).substr(at, 65536)));
+  }
+  client.shutdown(SHUT_WR);
+  reader.join();
+  std::size_t sent = 0;
+  for (std::size_t i = 0; i < trace_.size(); ++i) {
+    const trace::Event& event = trace_[i];
+    if (event.call != Call::Send && event.call != Call::Recv) continue;
+    if (event.result <= 0) continue;
+    ASSERT_EQ(event.payload.size, static_cast<std::uint32_t>(event.result)) << "event " << i;
+    ASSERT_EQ(event.payload.text(), std::string_view(stream).substr(event.stream_offset, event.payload.size))
+        << to_string(event.call) << " at stream offset " << event.stream_offset;
+    (event.call == Call::Send ? sent : received) += event.payload.size;
+  }
+  EXPECT_EQ(sent, stream.size());
+  EXPECT_EQ(received, stream.size());
+  // Twice the stream without sharing; once plus the first 256 KiB of each end (kept the
+  // ordinary way, before the stream counts as bulk) and a little slack with it.
+  EXPECT_LT(trace_.payload_bytes(), stream.size() + stream.size() / 4);
+}
+
 // With a timeout, a send that filled the buffers and then found no more room reports the bytes
 // it did send, with no error, as a blocking send() stopped by SO_SNDTIMEO does.
 TEST_F(TracedSocketTest, ASendThatTimesOutReportsWhatItSent) {
