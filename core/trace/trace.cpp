@@ -95,8 +95,11 @@ StreamStore* Trace::stream_store(FlowId flow, const Address& sender) {
   if (store == nullptr) {
     try {
       // Address space for streams longer than the whole payload cap: a stream's bytes are
-      // kept at their stream offsets, and the cap still limits what is kept.
-      store = std::make_unique<StreamStore>(2 * limits_.max_payload_bytes);
+      // kept at their stream offsets, and the cap still limits what is kept. (Address space
+      // only, and at most a TiB of it, however large a cap someone sets.)
+      constexpr std::size_t kMostAddressSpace = std::size_t{1} << 40;
+      const std::size_t cap = limits_.max_payload_bytes;
+      store = std::make_unique<StreamStore>(cap < kMostAddressSpace / 2 ? 2 * cap : kMostAddressSpace);
     } catch (const std::bad_alloc&) {
       streams_.erase({flow, sender.to_string()});
       return nullptr;  // no memfd here: both ends keep their bytes the ordinary way
