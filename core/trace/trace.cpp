@@ -78,11 +78,14 @@ std::uint64_t Trace::append(const Event& event, std::span<const std::byte> paylo
 
 std::uint64_t Trace::append_at(std::int64_t t_ns, const Event& event, std::span<const std::byte> payload) {
   if (full()) return kNoSeq;
-  const Bytes stored = store_payload(payload);
+  return publish_at(t_ns, event, store_payload(payload), payload.size());
+}
+
+std::uint64_t Trace::publish_at(std::int64_t t_ns, const Event& event, Bytes stored, std::size_t real_size) {
   std::uint64_t seq;
   {
     std::lock_guard lock(append_lock_);
-    seq = append_locked(event, std::max(t_ns, last_t_ns_), stored, payload.size());
+    seq = append_locked(event, std::max(t_ns, last_t_ns_), stored, real_size);
   }
   plan_ahead(seq);
   return seq;
@@ -111,15 +114,10 @@ StreamStore* Trace::stream_store(FlowId flow, const Address& sender) {
 std::uint64_t Trace::append_stream_at(std::int64_t t_ns, const Event& event, std::span<const std::byte> payload,
                                       StreamStore& store) {
   if (full()) return kNoSeq;
-  const std::byte* kept = store.keep(event.stream_offset, payload, [this](std::size_t size) { return claim_all(size); });
+  const auto claim_all = [this](std::size_t size) { return claim_payload(size, false) == size; };
+  const std::byte* kept = store.keep(event.stream_offset, payload, claim_all);
   const Bytes stored = kept != nullptr ? Bytes{kept, static_cast<std::uint32_t>(payload.size())} : store_payload(payload);
-  std::uint64_t seq;
-  {
-    std::lock_guard lock(append_lock_);
-    seq = append_locked(event, std::max(t_ns, last_t_ns_), stored, payload.size());
-  }
-  plan_ahead(seq);
-  return seq;
+  return publish_at(t_ns, event, stored, payload.size());
 }
 
 std::uint64_t Trace::append_recorded(const Event& event, std::span<const std::byte> payload) {
@@ -196,24 +194,22 @@ void Trace::plan_ahead(std::uint64_t appended) {
   reserve_.request();
 }
 
-bool Trace::claim_all(std::size_t size) {
+std::size_t Trace::claim_payload(std::size_t size, bool partial) {
+  // Producers copy in parallel, so room under the cap is claimed first: the count is the claim.
   std::size_t used = arena_used_.load(std::memory_order_relaxed);
+  std::size_t keep = 0;
   do {
-    if (limits_.max_payload_bytes < used || limits_.max_payload_bytes - used < size) return false;
-  } while (!arena_used_.compare_exchange_weak(used, used + size, std::memory_order_relaxed));
-  return true;
+    const std::size_t room = limits_.max_payload_bytes > used ? limits_.max_payload_bytes - used : 0;
+    keep = std::min(room, size);
+    if (keep < size && !partial) return 0;
+  } while (!arena_used_.compare_exchange_weak(used, used + keep, std::memory_order_relaxed));
+  return keep;
 }
 
 Bytes Trace::store_payload(std::span<const std::byte> payload) {
   if (payload.empty()) return {};
   if (!limits_.keep_payload) return {};
-  // Reserve room under the cap first: producers copy in parallel, so the count is the claim.
-  std::size_t used = arena_used_.load(std::memory_order_relaxed);
-  std::size_t keep = 0;
-  do {
-    const std::size_t room = limits_.max_payload_bytes > used ? limits_.max_payload_bytes - used : 0;
-    keep = std::min(room, payload.size());
-  } while (!arena_used_.compare_exchange_weak(used, used + keep, std::memory_order_relaxed));
+  const std::size_t keep = claim_payload(payload.size(), true);
   if (keep < payload.size()) {
     dropped_payload_bytes_.fetch_add(payload.size() - keep, std::memory_order_relaxed);
   }

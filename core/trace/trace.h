@@ -120,8 +120,11 @@ class Trace {
   std::uint64_t publish_slot(Event& slot, std::int64_t t_ns, Bytes stored, std::size_t real_size);
   // Half-way through a chunk, asks the reserve to prepare the next (outside the append lock).
   void plan_ahead(std::uint64_t appended);
-  // Claims room for all `size` bytes under the payload cap, or none (and returns false).
-  bool claim_all(std::size_t size);
+  // Claims room under the payload cap: as much of `size` as fits (partial), or all or nothing.
+  // Returns the bytes claimed.
+  std::size_t claim_payload(std::size_t size, bool partial);
+  // Takes the append lock and appends the event at t_ns (raised to keep time order) with its stored bytes.
+  std::uint64_t publish_at(std::int64_t t_ns, const Event& event, Bytes stored, std::size_t real_size);
   // Copies the bytes (as many as the payload cap allows) into a stripe no other thread holds.
   Bytes store_payload(std::span<const std::byte> payload);
   // A stripe no other thread is copying into, returned locked.
