@@ -81,6 +81,39 @@ std::uint64_t Trace::append_at(std::int64_t t_ns, const Event& event, std::span<
   return publish_at(t_ns, event, store_payload(payload), payload.size());
 }
 
+std::uint64_t Trace::append_run(std::span<const Event> events, std::span<const std::byte> payloads) {
+  if (events.empty()) return kNoSeq;
+  if (full()) {
+    dropped_events_.fetch_add(events.size() - 1, std::memory_order_relaxed);  // full() counted one
+    return kNoSeq;
+  }
+  const Bytes stored = store_payload(payloads);
+  std::uint64_t first = kNoSeq;
+  std::size_t appended = 0;
+  {
+    std::lock_guard lock(append_lock_);
+    const std::int64_t t_ns = std::max(now_ns(), last_t_ns_);
+    std::size_t offset = 0;
+    for (const Event& event : events) {
+      // Each event's share of what was kept: all of it, the part under the cap, or nothing.
+      const std::size_t kept =
+          offset < stored.size ? std::min<std::size_t>(event.payload_size, stored.size - offset) : 0;
+      const Bytes part{kept > 0 ? stored.data + offset : nullptr, static_cast<std::uint32_t>(kept)};
+      offset += event.payload_size;
+      const std::uint64_t seq = append_locked(event, t_ns, part, event.payload_size);
+      if (seq == kNoSeq) {
+        // The event cap: append_locked counted this one as dropped; the rest are dropped too.
+        dropped_events_.fetch_add(events.size() - appended - 1, std::memory_order_relaxed);
+        break;
+      }
+      if (first == kNoSeq) first = seq;
+      ++appended;
+    }
+  }
+  for (std::size_t i = 0; i < appended; ++i) plan_ahead(first + i);
+  return first;
+}
+
 std::uint64_t Trace::publish_at(std::int64_t t_ns, const Event& event, Bytes stored, std::size_t real_size) {
   std::uint64_t seq;
   {

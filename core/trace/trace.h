@@ -56,6 +56,11 @@ class Trace {
   std::uint64_t append(const Event& event, std::string_view payload) {
     return append(event, std::as_bytes(std::span(payload.data(), payload.size())));
   }
+  // Appends events whose payloads lie back to back in `payloads`, each event's payload_size
+  // bytes after the one before, with one copy and one lock for all: consecutive seqs, one
+  // time. The wire records the packets it cut from one offloaded segment this way. Returns the
+  // first event's seq, or kNoSeq when the event cap left no room even for that one.
+  std::uint64_t append_run(std::span<const Event> events, std::span<const std::byte> payloads);
   // Appends an event whose time was recorded elsewhere (a loaded file). Times must not go
   // backwards: the timeline's binary search relies on it, so an earlier time is raised.
   // event.payload_size may exceed payload.size() for bytes that were cut when recorded.

@@ -94,6 +94,70 @@ TEST(Trace, PayloadCapCutsBytesButKeepsTheEventAndItsRealSize) {
   EXPECT_EQ(trace[0].payload.text(), "0123456");
 }
 
+// Events whose payloads lie back to back in one buffer, sized "abc", "defgh", "ij".
+std::vector<Event> run_of_three(LaneId lane) {
+  std::vector<Event> run(3, note_on(lane));
+  run[0].payload_size = 3;
+  run[1].payload_size = 5;
+  run[2].payload_size = 2;
+  for (std::size_t i = 0; i < run.size(); ++i) run[i].fd = static_cast<int>(i);
+  return run;
+}
+
+TEST(Trace, ARunIsAppendedInOrderEachEventWithItsOwnBytes) {
+  Trace trace;
+  const LaneId lane = trace.lane("wire");
+  trace.append(note_on(lane), std::string_view("before"));
+  const std::string bytes = "abcdefghij";
+  const auto first = trace.append_run(run_of_three(lane), std::as_bytes(std::span(bytes.data(), bytes.size())));
+  ASSERT_EQ(first, 1u);
+  ASSERT_EQ(trace.size(), 4u);
+  EXPECT_EQ(trace[1].payload.text(), "abc");
+  EXPECT_EQ(trace[2].payload.text(), "defgh");
+  EXPECT_EQ(trace[3].payload.text(), "ij");
+  for (std::size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(trace[i].seq, i);
+    EXPECT_EQ(trace[i].fd, static_cast<int>(i - 1)) << "each event keeps its own fields";
+    EXPECT_EQ(trace[i].t_ns, trace[1].t_ns) << "cut at one moment, recorded at one time";
+    EXPECT_FALSE(trace[i].payload_truncated());
+  }
+  EXPECT_GE(trace[1].t_ns, trace[0].t_ns);
+  EXPECT_EQ(trace.payload_bytes(), 6u + 10u);
+}
+
+TEST(Trace, ARunUnderThePayloadCapKeepsWhatFitsInOrder) {
+  TraceLimits limits;
+  limits.max_payload_bytes = 6;
+  Trace trace(limits);
+  const LaneId lane = trace.lane("wire");
+  const std::string bytes = "abcdefghij";
+  ASSERT_EQ(trace.append_run(run_of_three(lane), std::as_bytes(std::span(bytes.data(), bytes.size()))), 0u);
+  ASSERT_EQ(trace.size(), 3u);
+  EXPECT_EQ(trace[0].payload.text(), "abc");
+  EXPECT_EQ(trace[1].payload.text(), "def") << "the second is cut where the cap falls";
+  EXPECT_TRUE(trace[1].payload_truncated());
+  EXPECT_EQ(trace[2].payload.size, 0u);
+  EXPECT_EQ(trace[2].payload_size, 2u) << "the real size stays";
+  EXPECT_EQ(trace.dropped_payload_bytes(), 4u);
+}
+
+TEST(Trace, ARunPastTheEventCapKeepsTheFirstAndCountsTheRest) {
+  TraceLimits limits;
+  limits.max_events = 3;
+  Trace trace(limits);
+  const LaneId lane = trace.lane("wire");
+  trace.append(note_on(lane));
+  const std::string bytes = "abcdefghij";
+  const auto span = std::as_bytes(std::span(bytes.data(), bytes.size()));
+  EXPECT_EQ(trace.append_run(run_of_three(lane), span), 1u);
+  EXPECT_EQ(trace.size(), 3u);
+  EXPECT_EQ(trace[2].payload.text(), "defgh");
+  EXPECT_EQ(trace.dropped_events(), 1u);
+  EXPECT_EQ(trace.append_run(run_of_three(lane), span), kNoSeq) << "a full trace takes none";
+  EXPECT_EQ(trace.dropped_events(), 4u);
+  EXPECT_EQ(trace.append_run({}, {}), kNoSeq);
+}
+
 TEST(Trace, SizesOnlyModeKeepsNoBytes) {
   TraceLimits limits;
   limits.keep_payload = false;
