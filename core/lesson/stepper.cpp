@@ -154,12 +154,23 @@ void Stepper::wait_turn(const net::PendingCall& call) {
 
 namespace wirestep::lesson {
 
+bool Stepper::frames_free_locked() const {
+  return cancelled_ || granularity_ == Granularity::Calls || (mode_ == StepMode::Play && speed_ == kUnpaced);
+}
+
+bool Stepper::release_free_frames(std::size_t count) {
+  std::lock_guard lock(mutex_);
+  if (!frames_free_locked()) return false;
+  frames_released_ += count;
+  last_release_ = std::chrono::steady_clock::now();
+  return true;
+}
+
 FrameTurn Stepper::take_frame_turn() {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   FrameTurn turn;
-  if (cancelled_ || granularity_ == Granularity::Calls ||
-      (mode_ == StepMode::Play && speed_ == kUnpaced)) {
+  if (frames_free_locked()) {
     turn.go = true;
   } else if (mode_ == StepMode::Play) {
     const auto due = last_release_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(

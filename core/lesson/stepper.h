@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -60,6 +61,10 @@ class Stepper final : public net::CallGate {
   // Frames: called by the wire thread for the packet at the head of its hold queue. Never
   // blocks. A "go" consumes a step (paused) or a pacing slot (playing).
   FrameTurn take_frame_turn();
+  // When frames are neither held nor paced (calls granularity, unpaced play, cancelled), counts
+  // `count` frames as released and returns true: the wire may pass them on as one. Otherwise
+  // false, and nothing changes: each must take its turn. Never blocks.
+  bool release_free_frames(std::size_t count);
   // Called (on the caller's thread, outside the stepper's lock) after every change that can
   // turn a "wait" into a "go": play, pause, step, speed, granularity, cancel. Null clears it.
   void set_frame_listener(std::function<void()> listener);
@@ -75,6 +80,7 @@ class Stepper final : public net::CallGate {
   };
 
   void notify_frame_listener();
+  bool frames_free_locked() const;  // frames go without a turn each (mutex_ held)
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;

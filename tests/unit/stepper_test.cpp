@@ -115,6 +115,27 @@ TEST(Stepper, PlayUnpacedLetsCallsThroughAndPauseHoldsThem) {
   EXPECT_TRUE(through.load());
 }
 
+TEST(Stepper, FramesGoFreeOnlyWhenNeitherHeldNorPaced) {
+  // The wire passes a whole offloaded segment on at once only when no packet of it would have
+  // had to wait its turn; otherwise each packet takes one, so Next still releases exactly one.
+  Stepper stepper(StepMode::Play, Stepper::kUnpaced);
+  EXPECT_TRUE(stepper.release_free_frames(5)) << "calls granularity: packets are never held";
+  stepper.set_granularity(Granularity::Frames);
+  EXPECT_TRUE(stepper.release_free_frames(3)) << "unpaced play";
+  EXPECT_EQ(stepper.frames_released(), 8u);
+  stepper.set_speed(1.0);
+  EXPECT_FALSE(stepper.release_free_frames(3)) << "paced: each frame waits for its slot";
+  stepper.pause();
+  stepper.step();
+  EXPECT_FALSE(stepper.release_free_frames(2)) << "paused: each frame needs a step";
+  EXPECT_EQ(stepper.frames_released(), 8u);
+  EXPECT_TRUE(stepper.take_frame_turn().go) << "the step given is still there for one frame";
+  EXPECT_FALSE(stepper.take_frame_turn().go);
+  stepper.cancel();
+  EXPECT_TRUE(stepper.release_free_frames(4)) << "cancelled: nothing waits any more";
+  EXPECT_EQ(stepper.frames_released(), 13u);
+}
+
 TEST(Stepper, PacedPlaySpacesCallsApart) {
   Stepper stepper(StepMode::Play, 1.0);
   stepper.set_base_interval(std::chrono::milliseconds(20));
