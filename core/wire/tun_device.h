@@ -6,6 +6,7 @@
 #include <string>
 
 #include "net/fd.h"
+#include "wire/vnet_header.h"
 
 namespace wirestep::wire {
 
@@ -17,9 +18,11 @@ struct TunConfig {
 };
 
 // Creates the interface in the namespace of the calling thread, gives it its address and
-// brings it up. The returned fd is non-blocking; reading it yields one whole IP packet
-// (IFF_NO_PI: no extra header) that this host's kernel sent, writing one injects a packet
-// as if it had arrived. Throws net::SysError naming the step that failed.
+// brings it up. The returned fd is non-blocking; reading it yields a VnetHeader
+// (IFF_VNET_HDR) and one IP packet that this host's kernel sent: with
+// checksum and TCP segmentation offload on, a TCP segment of up to 64 KiB with its checksum
+// left partial, which OffloadSegmenter turns into wire packets. Writing a header and a packet
+// injects the packet as if it had arrived. Throws net::SysError naming the step that failed.
 net::Fd create_tun(const TunConfig& config);
 
 // Brings `lo` up in the calling thread's namespace (a new namespace starts with it down).

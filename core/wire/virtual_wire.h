@@ -21,6 +21,7 @@
 #include "net/fd.h"
 #include "trace/event.h"
 #include "wire/net_host.h"
+#include "wire/offload_segmenter.h"
 
 namespace wirestep::trace {
 class Trace;
@@ -62,6 +63,7 @@ struct WireStats {
   std::uint64_t delivered = 0;  // written to a host's TUN (a duplicate counts twice)
   std::uint64_t dropped = 0;    // by the policy, a full hold queue or no such host
   std::uint64_t held = 0;       // waiting for a step right now
+  std::uint64_t segmented = 0;  // packets the wire cut from larger segments (see OffloadSegmenter)
 };
 
 // Hosts are numbered in WireOptions order and get 10.77.0.1, 10.77.0.2, ... on a /24. The
@@ -70,6 +72,14 @@ struct WireStats {
 // the stepper is at frame granularity and not free-running — holds it in a bounded queue
 // until take_frame_turn() lets it go. The kernels' timers keep running meanwhile: a SYN held
 // for a second is retransmitted, and that retransmission is held too.
+//
+// The TUNs offload TCP segmentation to the wire, as a network card takes it over: a sending
+// kernel hands over up to 64 KiB at once, and the wire cuts it into the MTU-sized packets the
+// kernel would otherwise have sent (OffloadSegmenter) and records those. When every one of
+// them would simply be delivered (no policy, nothing held, frames not stepped or paced), the
+// segment goes to the receiving kernel whole, as a card that coalesces received packets (GRO)
+// hands them up, and that kernel acknowledges it with one ACK; otherwise each packet takes its
+// own way, one write each, and is acknowledged as it arrives.
 class VirtualWire {
  public:
   // Throws net::SysError when namespaces or TUN devices cannot be made.
@@ -92,6 +102,11 @@ class VirtualWire {
   void run(std::stop_token stop);
   void read_host(std::size_t index);
   void on_packet(std::size_t from, std::span<std::byte> bytes, std::int64_t now);
+  // Records the packets of an offloaded segment (framed: header and segment as read) and
+  // writes the segment on whole, when none of them needs to be held, impaired or paced on its
+  // own. False when they must go one by one through on_packet.
+  bool forward_whole(std::size_t from, const VnetHeader& header, std::span<std::byte> framed,
+                     std::int64_t now);
   void release(Held packet, std::int64_t now);
   void release_held();
   void deliver_due(std::int64_t now);
@@ -114,6 +129,8 @@ class VirtualWire {
   net::Fd wake_;
   net::Fd timer_;
   std::vector<std::byte> read_buffer_;  // one packet, reused: not zeroed again for every read
+  OffloadSegmenter segmenter_;
+  std::vector<trace::Event> run_;  // the packets of one segment, recorded together
   std::deque<Held> held_;
   std::vector<Scheduled> scheduled_;  // a min-heap on due time
   std::int64_t pace_retry_ns_ = -1;   // when a paced frame may go, or -1
