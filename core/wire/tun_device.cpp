@@ -66,7 +66,9 @@ net::Fd create_tun(const TunConfig& config) {
   control(tun.get(), TUNSETIFF, request, "TUNSETIFF");
   // Checksums and TCP segmentation left to the wire, as to a network card (OffloadSegmenter
   // says why). A kernel that refuses still frames every packet with a header, all zero.
-  [[maybe_unused]] const int offloaded = ::ioctl(tun.get(), TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4);
+  if (config.offload) {
+    [[maybe_unused]] const int offloaded = ::ioctl(tun.get(), TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4);
+  }
 
   net::Fd control_fd = control_socket();
   // The address first: the kernel refuses a netmask for an interface without one.

@@ -15,13 +15,16 @@ struct TunConfig {
   in_addr address{};   // this host's address on the wire
   int prefix = 24;     // the wire's subnet: every other host is reached through the tun
   int mtu = 1500;
+  // Checksums and TCP segmentation left to the reader, as to a network card (see
+  // OffloadSegmenter); false: the kernel sends MTU-sized packets with whole checksums itself.
+  bool offload = true;
 };
 
 // Creates the interface in the namespace of the calling thread, gives it its address and
 // brings it up. The returned fd is non-blocking; reading it yields a VnetHeader
 // (IFF_VNET_HDR) and one IP packet that this host's kernel sent: with
-// checksum and TCP segmentation offload on, a TCP segment of up to 64 KiB with its checksum
-// left partial, which OffloadSegmenter turns into wire packets. Writing a header and a packet
+// config.offload, a TCP segment of up to 64 KiB with its checksum left partial, which
+// OffloadSegmenter turns into wire packets. Writing a header and a packet
 // injects the packet as if it had arrived. Throws net::SysError naming the step that failed.
 net::Fd create_tun(const TunConfig& config);
 

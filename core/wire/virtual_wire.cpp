@@ -95,6 +95,7 @@ VirtualWire::VirtualWire(trace::Trace& trace, lesson::Stepper* stepper, WireOpti
     TunConfig tun;
     tun.address = host_address(i);
     tun.mtu = options_.mtu;
+    tun.offload = options_.offload;
     hosts_.push_back(std::make_unique<NetHost>(options_.hosts[i], tun));
     tuns_.push_back(hosts_.back()->take_tun());
     host_lanes_.push_back(trace.lane(options_.hosts[i]));

@@ -35,6 +35,7 @@ namespace wirestep::wire {
 struct WireOptions {
   std::vector<std::string> hosts{"client", "server"};  // one namespace each, in address order
   int mtu = 1500;
+  bool offload = true;  // the kernels hand the wire large segments to cut (see the class comment)
   std::size_t hold_capacity = 4096;  // packets held for stepping; beyond this they are dropped
 };
 
