@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "proto/packet/checksum.h"
+#include "proto/packet/packet_bytes.h"
 
 namespace wirestep::wire {
 namespace {
@@ -15,15 +16,6 @@ constexpr std::size_t kTcpHeader = 20;
 constexpr unsigned kTcpFin = 0x01;
 constexpr unsigned kTcpPsh = 0x08;
 constexpr unsigned kTcpCwr = 0x80;
-
-std::uint16_t load16(std::span<const std::byte> bytes, std::size_t at) {
-  return static_cast<std::uint16_t>(std::to_integer<unsigned>(bytes[at]) << 8 |
-                                    std::to_integer<unsigned>(bytes[at + 1]));
-}
-
-std::uint32_t load32(std::span<const std::byte> bytes, std::size_t at) {
-  return std::uint32_t{load16(bytes, at)} << 16 | load16(bytes, at + 2);
-}
 
 void store16(std::span<std::byte> bytes, std::size_t at, std::uint16_t value) {
   bytes[at] = std::byte(value >> 8);
@@ -79,8 +71,9 @@ std::size_t OffloadSegmenter::split(const VnetHeader& header, std::span<std::byt
   const std::size_t mss = header.gso_size;
   const std::size_t ip_length = (std::to_integer<unsigned>(packet[0]) & 0x0F) * 4u;
   const auto payload = packet.subspan(headers);
-  const std::uint16_t first_id = load16(packet, 4);
-  const std::uint32_t first_seq = load32(packet, ip_length + 4);
+  const proto::PacketBytes read(packet);
+  const std::uint16_t first_id = read.u16(4);
+  const std::uint32_t first_seq = read.u32(ip_length + 4);
   const unsigned flags = std::to_integer<unsigned>(packet[ip_length + 13]);
   staging_.resize(count(header, packet) * headers + payload.size());
   std::byte* next = staging_.data();
