@@ -82,6 +82,14 @@ proto::FieldTree packet_fields(const trace::Trace& trace, std::size_t index, con
   tree.add(-1, "Path", fmt::format("{} -> {}", trace.lane_name(e.from), trace.lane_name(e.to)), 0, 0);
   const bool lost = e.verdict == Verdict::Dropped || e.verdict == Verdict::Held;
   tree.add(-1, "Wire", wire_text(trace, index), 0, 0, lost ? proto::FieldSeverity::Warning : proto::FieldSeverity::Normal);
+  if (e.cut_count != 0) {
+    // TCP segmentation offload made visible: the kernel handed over one large segment and
+    // the wire, like a network card, cut this packet out of it.
+    tree.add(-1, "Offload",
+             fmt::format("{} of {}: cut by the wire from one TCP segment the kernel handed over (TSO)",
+                         e.cut_index + 1, e.cut_count),
+             0, 0, proto::FieldSeverity::Note);
+  }
   if (analysis != nullptr && analysis->tcp) {
     if (const std::string meaning = analysis->text(); !meaning.empty()) {
       tree.add(-1, "Meaning", meaning, 0, 0, proto::FieldSeverity::Note);

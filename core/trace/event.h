@@ -79,6 +79,12 @@ struct Event {
   std::uint8_t old_state = 0;
   std::uint8_t new_state = 0;
 
+  // Packet: the kernel handed the wire one large TCP segment and the wire cut it into packets
+  // (segmentation offload, see wire::OffloadSegmenter): this is packet cut_index + 1 of
+  // cut_count. cut_count 0: the kernel sent this packet as it is.
+  std::uint16_t cut_index = 0;
+  std::uint16_t cut_count = 0;
+
   // Payload bytes for calls and packets, the anchor for notes. payload_size is the real
   // length; payload.size can be smaller when the trace's byte cap cut it.
   Bytes payload;

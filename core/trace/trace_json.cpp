@@ -130,6 +130,7 @@ json trace_to_json(const Trace& trace) {
     if (e.kind == EventKind::Packet || e.kind == EventKind::Impairment) j["verdict"] = to_string(e.verdict);
     if (e.flow != kNoFlow) j["flow"] = e.flow;
     if (e.link != kNoSeq) j["link"] = e.link;
+    if (e.cut_count != 0) j["cut"] = {{"index", e.cut_index}, {"count", e.cut_count}};
     if (e.kind == EventKind::TcpState) {
       j["old_state"] = tcp_state_name(e.old_state);
       j["new_state"] = tcp_state_name(e.new_state);
@@ -194,6 +195,11 @@ std::unique_ptr<Trace> trace_from_json(const json& root, TraceLimits limits) {
     e.verdict = enum_field(j, "verdict", where, Verdict::Delivered);
     e.flow = number<FlowId>(j, "flow", where);
     e.link = number<std::uint64_t>(j, "link", where, kNoSeq);
+    if (j.contains("cut")) {
+      e.cut_index = number<std::uint16_t>(j["cut"], "index", where + ".cut");
+      e.cut_count = number<std::uint16_t>(j["cut"], "count", where + ".cut");
+      if (e.cut_index >= e.cut_count) fail(where, "cut.index must be below cut.count");
+    }
     e.old_state = number<std::uint8_t>(j, "old_state_id", where);
     e.new_state = number<std::uint8_t>(j, "new_state_id", where);
     if (!lane_ok(e.lane) || !lane_ok(e.from) || !lane_ok(e.to)) fail(where, "lane id out of range");

@@ -72,6 +72,7 @@ struct VirtualWire::Held {
   std::size_t to = 0;
   std::int64_t captured_ns = 0;   // steady clock, when the wire read it
   std::uint64_t held_seq = trace::kNoSeq;
+  Cut cut;
 };
 
 struct VirtualWire::Scheduled {
@@ -83,6 +84,7 @@ struct VirtualWire::Scheduled {
   std::int64_t captured_ns = 0;
   std::uint64_t link = trace::kNoSeq;
   trace::Verdict verdict = trace::Verdict::Delivered;  // how it arrives: late, a copy, damaged
+  Cut cut;
   bool operator>(const Scheduled& other) const {
     return due_ns != other.due_ns ? due_ns > other.due_ns : order > other.order;
   }
@@ -198,8 +200,12 @@ void VirtualWire::read_host(std::size_t index) {
     const auto framed = std::span(read_buffer_).first(static_cast<std::size_t>(got));
     if (forward_whole(index, header, framed, now)) continue;
     const auto packet = framed.subspan(kVnetHeader);
-    const std::size_t packets = segmenter_.split(
-        header, packet, [&](std::span<std::byte> wire_packet) { on_packet(index, wire_packet, now); });
+    const auto count = static_cast<std::uint16_t>(OffloadSegmenter::count(header, packet));
+    Cut cut{0, count > 1 ? count : std::uint16_t{0}};
+    const std::size_t packets = segmenter_.split(header, packet, [&](std::span<std::byte> wire_packet) {
+      on_packet(index, wire_packet, now, cut);
+      ++cut.index;
+    });
     if (packets > 1) {
       std::lock_guard lock(mutex_);
       stats_.segmented += packets;
@@ -220,7 +226,8 @@ bool VirtualWire::forward_whole(std::size_t from, const VnetHeader& header, std:
   const std::byte* first = nullptr;
   std::size_t bytes = 0;
   segmenter_.split(header, packet, [&](std::span<std::byte> wire_packet) {
-    trace::Event& event = run_.emplace_back(packet_event(from, target, wire_packet));
+    const Cut cut{static_cast<std::uint16_t>(run_.size()), static_cast<std::uint16_t>(count)};
+    trace::Event& event = run_.emplace_back(packet_event(from, target, wire_packet, cut));
     event.verdict = trace::Verdict::Delivered;
     event.flow = flow_for(event);
     event.payload_size = static_cast<std::uint32_t>(wire_packet.size());
@@ -252,18 +259,20 @@ std::int64_t VirtualWire::destination(std::span<const std::byte> bytes) const {
   return -1;
 }
 
-trace::Event VirtualWire::packet_event(std::size_t from, std::size_t to,
-                                       std::span<const std::byte> bytes) const {
+trace::Event VirtualWire::packet_event(std::size_t from, std::size_t to, std::span<const std::byte> bytes,
+                                       Cut cut) const {
   trace::Event event;
   event.kind = trace::EventKind::Packet;
   event.lane = wire_lane_;
   event.from = host_lanes_[from];
   event.to = to < host_lanes_.size() ? host_lanes_[to] : trace::kNoLane;
   describe_ipv4(bytes, event);
+  event.cut_index = cut.index;
+  event.cut_count = cut.count;
   return event;
 }
 
-void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::int64_t now) {
+void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::int64_t now, Cut cut) {
   {
     std::lock_guard lock(mutex_);
     ++stats_.packets;
@@ -272,7 +281,7 @@ void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::i
   const std::int64_t to = destination(bytes);
   if (to < 0) {
     // Nobody on the wire has that address (IPv6 noise, a broadcast): it goes nowhere.
-    trace::Event event = packet_event(from, host_lanes_.size(), bytes);
+    trace::Event event = packet_event(from, host_lanes_.size(), bytes, cut);
     event.verdict = trace::Verdict::Dropped;
     event.flow = flow_for(event);
     trace_.append(event, bytes);
@@ -283,16 +292,16 @@ void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::i
   const bool go = held_.empty() && (stepper_ == nullptr || stepper_->take_frame_turn().go);
   if (go && !has_policy_.load(std::memory_order_acquire)) {
     // The common case, straight from the read buffer: no copy, no queue, no allocation.
-    deliver(bytes, from, static_cast<std::size_t>(to), now, trace::kNoSeq, trace::Verdict::Delivered);
+    deliver(bytes, from, static_cast<std::size_t>(to), now, trace::kNoSeq, trace::Verdict::Delivered, cut);
     return;
   }
-  Held packet{{bytes.begin(), bytes.end()}, from, static_cast<std::size_t>(to), now, trace::kNoSeq};
+  Held packet{{bytes.begin(), bytes.end()}, from, static_cast<std::size_t>(to), now, trace::kNoSeq, cut};
   if (go) {
     release(std::move(packet), now);
     return;
   }
   if (held_.size() >= options_.hold_capacity) {
-    trace::Event event = packet_event(from, packet.to, bytes);
+    trace::Event event = packet_event(from, packet.to, bytes, cut);
     event.verdict = trace::Verdict::Dropped;
     const std::uint64_t seq = trace_.append(event, bytes);
     trace::Event why;
@@ -306,7 +315,7 @@ void VirtualWire::on_packet(std::size_t from, std::span<std::byte> bytes, std::i
     ++stats_.dropped;
     return;
   }
-  trace::Event event = packet_event(from, packet.to, bytes);
+  trace::Event event = packet_event(from, packet.to, bytes, cut);
   event.verdict = trace::Verdict::Held;
   event.flow = flow_for(event);
   packet.held_seq = trace_.append(event, bytes);
@@ -349,7 +358,7 @@ void VirtualWire::release(Held packet, std::int64_t now) {
     verdict = policy(view);
   }
   if (verdict.copies.empty()) {
-    trace::Event event = packet_event(packet.from, packet.to, packet.bytes);
+    trace::Event event = packet_event(packet.from, packet.to, packet.bytes, packet.cut);
     event.verdict = trace::Verdict::Dropped;
     event.flow = flow_for(event);
     event.link = packet.held_seq;
@@ -386,6 +395,7 @@ void VirtualWire::release(Held packet, std::int64_t now) {
     next.captured_ns = packet.captured_ns;
     next.link = cause;
     next.verdict = i > 0 ? trace::Verdict::Duplicated : verdict.verdict;
+    next.cut = packet.cut;
     scheduled_.push_back(std::move(next));
     std::push_heap(scheduled_.begin(), scheduled_.end(), std::greater<>{});
   }
@@ -397,13 +407,13 @@ void VirtualWire::deliver_due(std::int64_t now) {
     std::pop_heap(scheduled_.begin(), scheduled_.end(), std::greater<>{});
     Scheduled packet = std::move(scheduled_.back());
     scheduled_.pop_back();
-    deliver(packet.bytes, packet.from, packet.to, packet.captured_ns, packet.link, packet.verdict);
+    deliver(packet.bytes, packet.from, packet.to, packet.captured_ns, packet.link, packet.verdict, packet.cut);
   }
 }
 
 void VirtualWire::deliver(std::span<const std::byte> bytes, std::size_t from, std::size_t to,
-                          std::int64_t captured_ns, std::uint64_t link, trace::Verdict verdict) {
-  trace::Event event = packet_event(from, to, bytes);
+                          std::int64_t captured_ns, std::uint64_t link, trace::Verdict verdict, Cut cut) {
+  trace::Event event = packet_event(from, to, bytes, cut);
   event.verdict = verdict;
   event.flow = flow_for(event);
   event.link = link;

@@ -100,9 +100,14 @@ class VirtualWire {
  private:
   struct Held;
   struct Scheduled;
+  // Which packet of an offloaded segment the wire cut this one as (count 0: not cut).
+  struct Cut {
+    std::uint16_t index = 0;
+    std::uint16_t count = 0;
+  };
   void run(std::stop_token stop);
   void read_host(std::size_t index);
-  void on_packet(std::size_t from, std::span<std::byte> bytes, std::int64_t now);
+  void on_packet(std::size_t from, std::span<std::byte> bytes, std::int64_t now, Cut cut);
   // Records the packets of an offloaded segment (framed: header and segment as read) and
   // writes the segment on whole, when none of them needs to be held, impaired or paced on its
   // own. False when they must go one by one through on_packet.
@@ -114,9 +119,9 @@ class VirtualWire {
   void arm_timer();
   std::int64_t destination(std::span<const std::byte> bytes) const;
   void deliver(std::span<const std::byte> bytes, std::size_t from, std::size_t to,
-               std::int64_t captured_ns, std::uint64_t link, trace::Verdict verdict);
+               std::int64_t captured_ns, std::uint64_t link, trace::Verdict verdict, Cut cut);
   trace::FlowId flow_for(const trace::Event& event);
-  trace::Event packet_event(std::size_t from, std::size_t to, std::span<const std::byte> bytes) const;
+  trace::Event packet_event(std::size_t from, std::size_t to, std::span<const std::byte> bytes, Cut cut) const;
   void wake();
 
   trace::Trace& trace_;

@@ -56,6 +56,20 @@ TEST(PacketFields, EveryByteOfTheHeadersSelectsItsInnermostField) {
   EXPECT_NE(field(tree, "Checksum").value.find("(correct)"), std::string::npos) << field(tree, "Checksum").value;
 }
 
+TEST(PacketFields, APacketTheWireCutFromASegmentSaysSo) {
+  // Segmentation offload made visible: which packet of the kernel's one large segment this is.
+  testing::TcpConversation t(1000, 5000);
+  const std::size_t whole = t.client(1, 1, "sent as it is", kAck);
+  trace::Event cut = t.trace[whole];
+  cut.cut_index = 2;
+  cut.cut_count = 45;
+  const std::size_t index = t.trace.append(cut, t.trace[whole].payload.span());
+  const proto::FieldTree tree = packet_fields(t.trace, index, nullptr);
+  EXPECT_EQ(field(tree, "Offload").value, "3 of 45: cut by the wire from one TCP segment the kernel handed over (TSO)");
+  EXPECT_EQ(field(tree, "Offload").length, 0u) << "a row about the packet, covering no bytes";
+  EXPECT_LT(packet_fields(t.trace, whole, nullptr).find("Offload"), 0) << "a packet the kernel sent as it is";
+}
+
 TEST(PacketFields, ADropSaysWhyAndItsRetransmissionSaysWhatItRepairs) {
   trace::Trace trace;
   const std::size_t dropped = append_segment(trace, {.seq = 1000, .flags = kSyn, .verdict = Verdict::Dropped});

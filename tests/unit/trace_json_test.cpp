@@ -58,6 +58,8 @@ std::unique_ptr<Trace> sample_trace() {
   packet.to = server;
   packet.verdict = Verdict::Dropped;
   packet.link = 1;
+  packet.cut_index = 2;
+  packet.cut_count = 45;
   const std::byte binary[] = {std::byte{0x45}, std::byte{0x00}, std::byte{0xFF}, std::byte{0x0A}};
   trace->append(packet, binary);
 
@@ -99,6 +101,8 @@ void expect_same(const Trace& a, const Trace& b) {
     EXPECT_EQ(x.link, y.link);
     EXPECT_EQ(x.old_state, y.old_state);
     EXPECT_EQ(x.new_state, y.new_state);
+    EXPECT_EQ(x.cut_index, y.cut_index);
+    EXPECT_EQ(x.cut_count, y.cut_count);
     EXPECT_EQ(x.payload_size, y.payload_size);
     EXPECT_EQ(x.payload.text(), y.payload.text());
   }
@@ -155,6 +159,9 @@ TEST(TraceJson, BadInputNamesWhereAndWhy) {
   auto bad_address = json;
   bad_address["events"][0]["peer"]["ip"] = "not-an-ip";
   expect_error(bad_address, "events[0].peer.ip");
+  auto bad_cut = json;
+  bad_cut["events"][3]["cut"] = {{"index", 45}, {"count", 45}};
+  expect_error(bad_cut, "cut.index must be below cut.count");
   expect_error(nlohmann::json{{"hello", 1}}, "not a WireStep trace");
   auto future = json;
   future["version"] = 99;

@@ -236,6 +236,8 @@ void bulk_through_wire(int mtu, bool packet_by_packet, bool offload = true) {
   std::uint32_t isn = 0;
   std::optional<std::uint16_t> last_id;
   std::size_t data_packets = 0;
+  std::size_t cut_packets = 0;
+  unsigned next_cut = 0;
   for (const trace::Event* packet : testing::packets(trace)) {
     const auto bytes = packet->payload.span();
     ASSERT_EQ(packet->payload_size, bytes.size());
@@ -252,6 +254,15 @@ void bulk_through_wire(int mtu, bool packet_by_packet, bool offload = true) {
     const std::size_t tcp = (std::to_integer<unsigned>(bytes[ip + 12]) >> 4) * 4u;
     if (bytes.size() == ip + tcp) continue;
     ++data_packets;
+    // A packet cut from a segment says which of how many it is; they come in order.
+    if (packet->cut_count != 0) {
+      ASSERT_LT(packet->cut_index, packet->cut_count);
+      EXPECT_EQ(packet->cut_index, next_cut) << "packet " << packet->seq;
+      next_cut = packet->cut_index + 1u == packet->cut_count ? 0 : packet->cut_index + 1u;
+      ++cut_packets;
+    } else {
+      EXPECT_EQ(next_cut, 0u) << "a segment's packets are not interrupted";
+    }
     // The client's data packets count their IP IDs up by one each, as the kernel numbers them.
     // (Not its last ACK: a connection in TIME_WAIT answers with ID 0.)
     const auto id = static_cast<std::uint16_t>(std::to_integer<unsigned>(bytes[4]) << 8 | std::to_integer<unsigned>(bytes[5]));
@@ -274,8 +285,10 @@ void bulk_through_wire(int mtu, bool packet_by_packet, bool offload = true) {
   EXPECT_GE(data_packets, sent.size() / static_cast<std::size_t>(mtu)) << "cut at the MTU, not coarser";
   if (offload) {
     EXPECT_GT(wire.stats().segmented, 0u) << "the kernel handed over large segments for the wire to cut";
+    EXPECT_GT(cut_packets, 0u) << "and the packets cut from them say so";
   } else {
     EXPECT_EQ(wire.stats().segmented, 0u) << "the kernel cut every packet itself";
+    EXPECT_EQ(cut_packets, 0u);
   }
 }
 
